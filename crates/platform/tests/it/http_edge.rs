@@ -1,0 +1,169 @@
+//! Bad input at the edge: always a 4xx problem (or error page), never a 500, nothing written.
+use http::{Method, StatusCode};
+use serde_json::json;
+use testkit::{backends, Backend, TestApp};
+
+use crate::app;
+
+#[tokio::test]
+async fn malformed_bodies_are_problems() {
+    let app = app(Backend::Sqlite).await;
+    let mut c = app.user("edge@exemple.fr", false).await;
+    let cases: Vec<(Option<&str>, &[u8], StatusCode, &str)> = vec![
+        (Some("application/json"), b"{not json", StatusCode::BAD_REQUEST, "malformed_json"),
+        (Some("text/plain"), b"{}", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        (None, b"{}", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        (Some("application/json"), br#"{"name":"x","scopes":["*"],"evil":1}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (Some("application/json"), br#"{"name":5,"scopes":["*"]}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+    ];
+    for (ct, body, status, code) in cases {
+        let r = c.request(Method::POST, "/api/v1/me/tokens", ct, body.to_vec()).await;
+        assert_eq!(r.status, status, "{ct:?} {}", String::from_utf8_lossy(body));
+        assert_eq!(r.problem_code(), code);
+        assert!(!r.json()["detail"].as_str().unwrap().is_empty());
+    }
+    assert!(app.platform.list_api_tokens(app.platform.user_by_email("edge@exemple.fr").await.unwrap().unwrap().id).await.unwrap().is_empty());
+    // Unknown query parameters and bad paging.
+    assert_eq!(c.get("/api/v1/organisations?page=0").await.problem_code(), "validation_failed");
+    assert_eq!(c.get("/api/v1/organisations?bogus=1").await.problem_code(), "invalid_query");
+    assert_eq!(c.get("/api/v1/organisations?page=abc").await.problem_code(), "invalid_query");
+    assert_eq!(c.get("/api/v1/me/tokens/abc").await.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(c.delete("/api/v1/me/tokens/abc").await.problem_code(), "not_found");
+    assert_eq!(c.get("/api/v1/nothing-here").await.problem_code(), "not_found");
+}
+
+#[tokio::test]
+async fn oversize_bodies_are_refused() {
+    let app = TestApp::with_config(Backend::Sqlite, Vec::new(), |c| {
+        c.upload_max_bytes = 64 * 1024;
+        c.max_body_bytes = 64 * 1024;
+    })
+    .await;
+    let mut c = app.user("big@exemple.fr", false).await;
+    let big = format!(r#"{{"name":"{}","scopes":["*"]}}"#, "x".repeat(200_000));
+    let r = c.request(Method::POST, "/api/v1/me/tokens", Some("application/json"), big.into_bytes()).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.problem_code(), "body_too_large");
+}
+
+#[tokio::test]
+async fn csrf_protects_cookie_writes() {
+    for b in backends() {
+        let app = app(b).await;
+        let mut c = app.user("csrf@exemple.fr", false).await;
+        // No token: refused, nothing written.
+        let saved = c.csrf.take();
+        let r = c.post_json("/api/v1/organisations", &json!({"name": "Sans jeton"})).await;
+        assert_eq!(r.problem_code(), "csrf_failed");
+        // Wrong token.
+        c.csrf = Some("0".repeat(32));
+        assert_eq!(c.post_json("/api/v1/organisations", &json!({"name": "Mauvais jeton"})).await.problem_code(), "csrf_failed");
+        // Form without _csrf gets the French error page.
+        c.csrf = None;
+        let r = c.request(Method::POST, "/organisations/new", Some("application/x-www-form-urlencoded"), b"name=Formulaire".to_vec()).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.text().contains("Le formulaire a expiré"));
+        // Cross-site origin, even with the right token.
+        c.csrf = saved.clone();
+        c.headers = vec![("origin".into(), "https://evil.example".into())];
+        assert_eq!(c.post_json("/api/v1/organisations", &json!({"name": "Ailleurs"})).await.problem_code(), "csrf_failed");
+        c.headers = vec![("sec-fetch-site".into(), "cross-site".into())];
+        assert_eq!(c.post_json("/api/v1/organisations", &json!({"name": "Ailleurs"})).await.problem_code(), "csrf_failed");
+        c.headers.clear();
+        assert_eq!(app.platform.list_orgs(10, 0).await.unwrap().1, 0, "nothing written");
+        // Same origin with the token works.
+        c.headers = vec![("origin".into(), "http://localhost".into())];
+        assert_eq!(c.post_json("/api/v1/organisations", &json!({"name": "Bonne origine"})).await.status, StatusCode::CREATED);
+    }
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after() {
+    let app = TestApp::with_config(Backend::Sqlite, Vec::new(), |c| c.rate_limit_per_ip = 1).await;
+    let mut c = app.client();
+    let mut limited = None;
+    for _ in 0..10 {
+        let r = c.get("/api/v1/organisations").await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(r);
+            break;
+        }
+    }
+    let r = limited.expect("limited within 10 requests at 1/s with a burst of 4");
+    assert_eq!(r.problem_code(), "rate_limited");
+    assert!(r.header("retry-after").unwrap().parse::<u64>().unwrap() >= 1);
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK, "probes are never limited");
+}
+
+#[tokio::test]
+async fn security_headers_and_probes() {
+    let app = app(Backend::Sqlite).await;
+    let mut c = app.client();
+    let r = c.get("/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let csp = r.header("content-security-policy").unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert!(r.header("x-request-id").is_some_and(|v| v.len() == 16));
+    assert!(!r.text().contains("<script>"), "no inline script");
+    let cookie = r.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.starts_with("communs_csrf=")).unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert_eq!(c.get("/healthz").await.text(), "ok");
+    assert_eq!(c.get("/readyz").await.status, StatusCode::OK);
+    assert_eq!(c.get("/assets/app.css").await.header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(c.get("/assets/../Cargo.toml").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn languages_follow_switch_cookie_preference_and_browser() {
+    let app = app(Backend::Sqlite).await;
+    let mut c = app.client();
+    assert!(c.get("/").await.text().contains("<html lang=\"fr\">"), "French by default");
+    c.headers = vec![("accept-language".into(), "en-GB,en;q=0.9".into())];
+    assert!(c.get("/").await.text().contains("<html lang=\"en\">"));
+    c.headers.clear();
+    let r = c.get("/login?lang=en").await;
+    assert!(r.text().contains("Log in"));
+    assert!(c.get("/").await.text().contains("<html lang=\"en\">"), "the switch is remembered");
+    let r = c.get("/nowhere").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("This page does not exist."));
+    // The account preference applies at login.
+    let mut u = app.user("pref@exemple.fr", false).await;
+    assert_eq!(u.patch_json("/api/v1/me", &json!({"locale": "en"})).await.status, StatusCode::OK);
+    let mut fresh = app.client();
+    fresh.login("pref@exemple.fr", "correct horse battery").await;
+    assert!(fresh.get("/account").await.text().contains("My account"));
+}
+
+#[tokio::test]
+async fn message_catalogues_are_complete_in_both_languages() {
+    let app = app(Backend::Sqlite).await;
+    assert_eq!(app.platform.catalog.missing_keys(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn every_kernel_page_renders_in_both_languages() {
+    for b in backends() {
+        let app = app(b).await;
+        let mut admin = app.user("pages@exemple.fr", true).await;
+        admin.post_json("/api/v1/organisations", &json!({"name": "Pages", "slug": "pages"})).await;
+        for lang in ["fr", "en"] {
+            for path in [
+                "/", "/login", "/register", "/password/forgot", "/password/reset?token=x", "/account", "/account/tokens", "/organisations",
+                "/organisations/new", "/organisations/pages", "/admin", "/admin/users", "/admin/groups", "/admin/permissions", "/admin/jobs",
+                "/admin/audit", "/admin/outbox", "/history/platform/organisation/1", "/api/docs",
+            ] {
+                let r = admin.get(&format!("{path}{}lang={lang}", if path.contains('?') { "&" } else { "?" })).await;
+                assert_eq!(r.status, StatusCode::OK, "{b:?} {path} {lang}: {}", r.text());
+                let html = r.text();
+                assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+                // No message key left untranslated in the page.
+                for key in ["nav.", "error.", "admin.", "field.", "form.", "account.", "tokens."] {
+                    assert!(!html.contains(&format!(">{key}")), "{path} shows a raw key {key}");
+                }
+            }
+        }
+    }
+}
