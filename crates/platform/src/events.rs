@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Event {
     pub topic: String,
     pub kind: String,
@@ -15,6 +15,25 @@ pub struct Event {
 #[derive(Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<Event>,
+    /// On PostgreSQL, events are also relayed to the other instances sharing the database.
+    relay: Option<Relay>,
+}
+
+#[derive(Clone)]
+struct Relay {
+    pool: sqlx::AnyPool,
+    instance: String,
+}
+
+/// The NOTIFY channel shared by every instance on one database.
+pub const CHANNEL: &str = "communs_events";
+/// PostgreSQL refuses NOTIFY payloads of 8000 bytes and more.
+const MAX_PAYLOAD: usize = 7900;
+
+#[derive(Serialize, serde::Deserialize)]
+struct Relayed {
+    from: String,
+    event: Event,
 }
 
 impl Default for EventBus {
@@ -26,10 +45,63 @@ impl Default for EventBus {
 impl EventBus {
     pub fn new(capacity: usize) -> Self {
         let (tx, _) = broadcast::channel(capacity);
-        Self { tx }
+        Self { tx, relay: None }
     }
+
+    /// Relays events through PostgreSQL `LISTEN/NOTIFY` so that every instance on the database
+    /// delivers every event to its SSE clients. `instance` tells our own notifications apart.
+    pub fn with_postgres_relay(mut self, pool: sqlx::AnyPool, url: &str, instance: String) -> Self {
+        let tx = self.tx.clone();
+        let url = url.to_string();
+        let me = instance.clone();
+        tokio::spawn(async move {
+            loop {
+                match sqlx::postgres::PgListener::connect(&url).await {
+                    Ok(mut listener) => {
+                        if let Err(e) = listener.listen(CHANNEL).await {
+                            tracing::warn!(error = %e, "cannot LISTEN for events");
+                        } else {
+                            loop {
+                                match listener.recv().await {
+                                    Ok(n) => match serde_json::from_str::<Relayed>(n.payload()) {
+                                        Ok(r) if r.from != me => {
+                                            let _ = tx.send(r.event);
+                                        }
+                                        Ok(_) => {}
+                                        Err(e) => tracing::warn!(error = %e, "malformed relayed event"),
+                                    },
+                                    Err(e) => {
+                                        tracing::warn!(error = %e, "event relay connection lost");
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot connect the event relay"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            }
+        });
+        self.relay = Some(Relay { pool, instance });
+        self
+    }
+
     /// Publishes; having no subscriber is not an error.
     pub fn publish(&self, event: Event) {
+        if let Some(relay) = &self.relay {
+            let payload = serde_json::to_string(&Relayed { from: relay.instance.clone(), event: event.clone() }).unwrap_or_default();
+            if payload.len() <= MAX_PAYLOAD {
+                let pool = relay.pool.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(&pool).await {
+                        tracing::warn!(error = %e, "cannot relay event");
+                    }
+                });
+            } else {
+                tracing::warn!(topic = %event.topic, bytes = payload.len(), "event too large to relay to other instances");
+            }
+        }
         let _ = self.tx.send(event);
     }
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

@@ -109,13 +109,17 @@ impl Builder {
         }
         let files = files::FileStore::new(self.config.data_dir.join("files"));
         let limiter = http::ratelimit::RateLimiter::new(self.config.rate_limit_per_ip, self.config.rate_limit_per_token);
+        let events = match db.backend() {
+            db::Backend::Postgres => events::EventBus::default().with_postgres_relay(db.pool().clone(), db.url(), self.random.hex(8)),
+            db::Backend::Sqlite => events::EventBus::default(),
+        };
         let p = Platform(Arc::new(Inner {
             db,
             config: self.config,
             clock: self.clock,
             random: self.random,
             catalog,
-            events: events::EventBus::default(),
+            events,
             modules: self.modules,
             files,
             metrics: metrics::Metrics::default(),

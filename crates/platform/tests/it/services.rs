@@ -223,3 +223,40 @@ async fn outbox_delivers_over_smtp_when_configured() {
 async fn file_store_rejects_traversal_names() {
     assert!(platform::files::FileName::parse("../../etc/passwd").is_err());
 }
+
+#[tokio::test]
+async fn events_cross_instances_on_postgres() {
+    if !backends().contains(&testkit::Backend::Postgres) {
+        return;
+    }
+    let a = app(testkit::Backend::Postgres).await;
+    // A second instance on the same database.
+    let mut config = a.platform.config.clone();
+    config.database_url = Some(a.platform.db.url().to_string());
+    let b = platform::Builder::new(config).build().await.unwrap();
+    let mut rx = b.events.subscribe();
+    let mut own = a.platform.events.subscribe();
+    // Give the listener a moment to LISTEN.
+    let ev = platform::events::Event { topic: "weather.station.7".into(), kind: "record".into(), at: String::new(), data: json!({"tx": 41.2}) };
+    let mut published = 0;
+    let got = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            a.platform.events.publish(ev.clone());
+            published += 1;
+            if let Ok(Ok(e)) = tokio::time::timeout(std::time::Duration::from_millis(300), rx.recv()).await {
+                return e;
+            }
+        }
+    })
+    .await
+    .expect("event relayed to the other instance");
+    assert_eq!(got.topic, "weather.station.7");
+    assert_eq!(got.data["tx"], 41.2);
+    // The publisher's own subscribers get each event once: its notifications are not echoed back.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let mut seen = 0;
+    while own.try_recv().is_ok() {
+        seen += 1;
+    }
+    assert_eq!(seen, published);
+}
