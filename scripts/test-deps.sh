@@ -17,9 +17,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# Front-end libraries embedded by the build (web/vendor.txt), pinned by web/package-lock.json.
+export npm_config_cache="${HOME}/.cache/communs-npm"
+npm ci --prefix web --no-audit --no-fund --loglevel=error
+
 # Browser tests: playwright-core and axe-core, pinned by e2e/package-lock.json.
 if [ -f e2e/package-lock.json ]; then
-  export npm_config_cache="${HOME}/.cache/communs-npm"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

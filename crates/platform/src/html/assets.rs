@@ -1,4 +1,8 @@
-//! Static assets embedded in the binary: the project's own CSS and JavaScript islands.
+//! Static assets embedded in the binary: the project's own CSS and JavaScript islands, and the
+//! front-end libraries from npm listed in web/vendor.txt (served under /assets/vendor/).
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -8,13 +12,30 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("live.js", "text/javascript; charset=utf-8", include_bytes!("../../../../web/js/live.js")),
 ];
 
+/// ETags are computed once per asset, not per request.
+fn etag_of(path: &str, body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    static TAGS: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let tags = TAGS.get_or_init(Default::default);
+    let mut map = tags.lock().expect("etag cache poisoned");
+    map.entry(path.to_string()).or_insert_with(|| format!("\"{}\"", &hex::encode(Sha256::digest(body))[..16])).clone()
+}
+
+mod vendor {
+    include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
+}
+
 /// Assets are named by content in practice (the binary changes with them), so they are cached
 /// for a day and revalidated by ETag.
 pub async fn serve(Path(path): Path<String>, headers: axum::http::HeaderMap) -> Response {
-    let Some((_, ctype, body)) = ASSETS.iter().find(|(name, _, _)| *name == path) else {
+    let found = match path.strip_prefix("vendor/") {
+        Some(name) => vendor::VENDOR.iter().find(|(n, _, _)| *n == name),
+        None => ASSETS.iter().find(|(name, _, _)| *name == path),
+    };
+    let Some((_, ctype, body)) = found else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let etag = format!("\"{}\"", &crate::identity::sha256_hex(&String::from_utf8_lossy(body))[..16]);
+    let etag = etag_of(&path, body);
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
