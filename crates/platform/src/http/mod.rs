@@ -453,6 +453,7 @@ pub fn app(p: Platform) -> Router {
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
         .route("/assets/{*path}", axum::routing::get(crate::html::assets::serve))
+        .route_layer(axum::middleware::from_fn(tag_route))
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(p.clone(), context))
         .layer(RequestBodyLimitLayer::new(upload_limit))
@@ -460,6 +461,17 @@ pub fn app(p: Platform) -> Router {
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(request_id))
         .with_state(p)
+}
+
+/// Routing happens inside the context middleware's `next`; the matched route template is handed
+/// back on the response so metrics are labelled by route, not by raw path.
+async fn tag_route(req: Request, next: Next) -> Response {
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let mut res = next.run(req).await;
+    if let Some(m) = matched {
+        res.extensions_mut().insert(m);
+    }
+    res
 }
 
 async fn readyz(State(p): State<Platform>) -> Response {

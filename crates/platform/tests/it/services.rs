@@ -260,3 +260,23 @@ async fn events_cross_instances_on_postgres() {
     }
     assert_eq!(seen, published);
 }
+
+#[tokio::test]
+async fn prometheus_metrics_count_requests_by_route() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let app = app(testkit::Backend::Sqlite).await;
+    let mut c = app.client();
+    c.get("/healthz").await;
+    c.get("/api/v1/organisations").await;
+    c.get("/api/v1/organisations/unknown").await;
+    let res = platform::http::metrics_app(app.platform.clone())
+        .oneshot(http::Request::get("/metrics").body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "text/plain; version=0.0.4");
+    let text = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(text.contains(r#"communs_http_requests_total{method="GET",route="/healthz",status="200"} 1"#), "{text}");
+    assert!(text.contains(r#"route="/api/v1/organisations/{slug}",status="404"} 1"#), "routes, not raw paths: {text}");
+    assert!(text.contains("communs_jobs_queued 1"), "the purge job: {text}");
+}
