@@ -1,15 +1,47 @@
-//! The `weather` module. Its domain is the subject of its own issue; until then it registers its
-//! navigation entry, its messages and its permission objects, and shows an honest
-//! "under construction" page.
+//! The `weather` module: station networks, ingestion of real observation formats, compact
+//! storage, climatology maintained at ingest, API. See README.md.
 pub mod domain;
+pub mod http;
 pub mod ingest;
+pub mod service;
+pub mod store;
 
-platform::module_under_construction!(
-    Weather,
-    "weather",
-    [
-        ("station", [Create, Read, Update, Delete]),
-        ("observation", [Create, Read, Validate, Export, Delete]),
-        ("import", [Create, Read]),
-    ]
-);
+use platform::access::{Action, ObjectDecl};
+use platform::db::Migration;
+use platform::i18n::Locale;
+use platform::module::{OpenApiRouter, Router};
+use platform::Platform;
+
+pub struct Weather;
+
+const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_weather")];
+
+#[platform::module::async_trait]
+impl platform::Module for Weather {
+    fn id(&self) -> &'static str {
+        "weather"
+    }
+    fn nav_key(&self) -> &'static str {
+        "weather.nav"
+    }
+    fn migrations(&self) -> Vec<Migration> {
+        MIGRATIONS.to_vec()
+    }
+    fn messages(&self) -> Vec<(Locale, &'static str)> {
+        vec![(Locale::Fr, include_str!("../locales/fr/messages.toml")), (Locale::En, include_str!("../locales/en/messages.toml"))]
+    }
+    fn api(&self) -> OpenApiRouter<Platform> {
+        http::api::router()
+    }
+    fn pages(&self) -> Router<Platform> {
+        platform::html::construction_routes("weather")
+    }
+    fn permissions(&self) -> Vec<ObjectDecl> {
+        use Action::*;
+        vec![
+            ObjectDecl { object: "station", label_key: "weather.object.station", actions: vec![Create, Read, Update, Delete] },
+            ObjectDecl { object: "observation", label_key: "weather.object.observation", actions: vec![Create, Read, Validate, Export, Delete] },
+            ObjectDecl { object: "import", label_key: "weather.object.import", actions: vec![Create, Read] },
+        ]
+    }
+}

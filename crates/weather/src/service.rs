@@ -1,0 +1,492 @@
+//! Imports: observations are merged into value blocks by source priority, then daily and monthly
+//! summaries and records of the touched days are recomputed in the same transaction, so the
+//! climatology is always current (no periodic full refresh). Record-breaking values and new
+//! observations are published as events once committed.
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use platform::audit::{self, Actor, Change};
+use platform::events::Event;
+use platform::Platform;
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use crate::domain::block::{merge, Merge, Provenance, Quality, Value};
+use crate::domain::climato::{self, civil, days_from_civil, record_kinds, Element, RecordKind};
+use crate::domain::params::ParamId;
+use crate::ingest::mf::Rejected;
+use crate::store::{self, Partitions};
+
+/// One value to import.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Observation {
+    pub station: i64,
+    pub param: ParamId,
+    /// Minutes since the epoch, UTC.
+    pub t: i64,
+    pub value: f64,
+    pub quality: Quality,
+}
+
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct ImportSummary {
+    pub import_id: i64,
+    pub format: String,
+    pub filename: String,
+    pub lines: usize,
+    pub stations_created: usize,
+    pub values_added: usize,
+    pub values_unchanged: usize,
+    pub values_replaced: usize,
+    /// Values not applied because a higher-priority source holds that time (kept, not lost).
+    pub values_superseded: usize,
+    pub rejected_count: usize,
+    /// The first rejected lines, with their number and reason.
+    pub rejected: Vec<RejectedLine>,
+    pub unknown_columns: Vec<String>,
+    pub records_broken: Vec<RecordBroken>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct RejectedLine {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct RecordBroken {
+    pub station_id: i64,
+    pub element: String,
+    /// 0 for the all-time record, 1–12 for a calendar month's.
+    pub scope: i64,
+    pub kind: String,
+    pub value: f64,
+    pub date: String,
+    pub previous_value: Option<f64>,
+    pub previous_date: Option<String>,
+}
+
+const MAX_REPORTED: usize = 1000;
+
+impl ImportSummary {
+    pub fn reject(&mut self, r: Rejected) {
+        self.rejected_count += 1;
+        if self.rejected.len() < MAX_REPORTED {
+            self.rejected.push(RejectedLine { line: r.line, reason: r.reason });
+        }
+    }
+}
+
+pub fn iso_date(day: i64) -> String {
+    let (y, m, d) = civil(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Opens an import record; returns its id and the source's id.
+pub async fn start(p: &Platform, actor: &Actor, format: &str, filename: &str, source: &str) -> Result<(i64, i64), sqlx::Error> {
+    let mut tx = p.db.write().await?;
+    let sources = store::sources(tx.conn()).await?;
+    let source_id = sources.get(source).map(|s| s.0).ok_or_else(|| sqlx::Error::Protocol(format!("unknown source {source}")))?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO weather_imports (format, filename, source_id, actor_id, actor_label, started_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(format)
+    .bind(filename)
+    .bind(source_id)
+    .bind(actor.user_id)
+    .bind(&actor.label)
+    .bind(p.now())
+    .fetch_one(tx.conn())
+    .await?
+    .get(0);
+    tx.commit().await?;
+    Ok((id, source_id))
+}
+
+/// Closes an import: stores its summary and audits it.
+pub async fn finish(p: &Platform, actor: &Actor, s: &ImportSummary) -> Result<(), sqlx::Error> {
+    let mut tx = p.db.write().await?;
+    let json = serde_json::to_value(s).unwrap_or_default();
+    sqlx::query("UPDATE weather_imports SET finished_at = $1, summary = $2 WHERE id = $3")
+        .bind(p.now())
+        .bind(json.to_string())
+        .bind(s.import_id)
+        .execute(tx.conn())
+        .await?;
+    let mut brief = json.clone();
+    if let Some(o) = brief.as_object_mut() {
+        o.remove("rejected");
+    }
+    audit::record(tx.conn(), p.now(), actor, Change { module: "weather", object_type: "import", object_id: s.import_id.to_string(), action: "import", before: None, after: Some(brief) }).await?;
+    tx.commit().await
+}
+
+/// Writes one batch atomically: blocks, superseded values, summaries, records, latest values.
+pub async fn write_batch(p: &Platform, partitions: &Partitions, import_id: i64, source_id: i64, obs: &[Observation], summary: &mut ImportSummary) -> Result<(), sqlx::Error> {
+    let mut tx = p.db.write().await?;
+    let priorities: HashMap<i64, i32> = store::sources(tx.conn()).await?.into_values().collect();
+    let prio = |s: i64| priorities.get(&s).copied().unwrap_or(0);
+    let mut by_block: BTreeMap<(i64, ParamId, i64), Vec<&Observation>> = BTreeMap::new();
+    for o in obs {
+        by_block.entry((o.station, o.param, o.t.div_euclid(1440))).or_default().push(o);
+    }
+    let mut touched: BTreeSet<(i64, ParamId, i64)> = BTreeSet::new();
+    let mut latest: HashMap<(i64, ParamId), (i64, f64)> = HashMap::new();
+    let (mut added, mut unchanged, mut replaced, mut superseded) = (0, 0, 0, 0);
+    for ((station, param, day), items) in &by_block {
+        store::ensure_partition(&p.db, tx.conn(), partitions, *day).await?;
+        let mut values = store::load_block(tx.conn(), *station, *param, *day).await?;
+        let mut changed = false;
+        for o in items {
+            let Some(stored) = param.to_stored(o.value) else { continue };
+            let v = Value { minute: (o.t - day * 1440) as u16, stored, quality: o.quality, provenance: Provenance { source_id, import_id } };
+            match merge(&mut values, v, prio) {
+                Merge::Added => {
+                    added += 1;
+                    changed = true;
+                }
+                Merge::Unchanged => unchanged += 1,
+                Merge::Replaced(old) => {
+                    replaced += 1;
+                    changed = true;
+                    keep_superseded(tx.conn(), *station, *param, *day, &old, import_id, "replaced").await?;
+                }
+                Merge::Rejected(new) => {
+                    superseded += 1;
+                    keep_superseded(tx.conn(), *station, *param, *day, &new, import_id, "lower_priority").await?;
+                }
+            }
+            let e = latest.entry((*station, *param)).or_insert((o.t, o.value));
+            if o.t >= e.0 {
+                *e = (o.t, o.value);
+            }
+        }
+        if changed {
+            store::save_block(tx.conn(), *station, *param, *day, &values).await?;
+            touched.insert((*station, *param, *day));
+        }
+    }
+    summary.values_added += added;
+    summary.values_unchanged += unchanged;
+    summary.values_replaced += replaced;
+    summary.values_superseded += superseded;
+
+    let broken = recompute(tx.conn(), &touched, import_id).await?;
+    for ((station, param), (t, value)) in &latest {
+        sqlx::query(
+            "INSERT INTO weather_latest (station_id, param_id, t, value) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (station_id, param_id) DO UPDATE SET t = excluded.t, value = excluded.value WHERE excluded.t >= weather_latest.t",
+        )
+        .bind(station)
+        .bind(i64::from(param.0))
+        .bind(t)
+        .bind(value)
+        .execute(tx.conn())
+        .await?;
+    }
+    tx.commit().await?;
+
+    // Published once committed: subscribers never see what a rollback undid.
+    let now = platform::clock::rfc3339(p.now());
+    let mut per_station: BTreeMap<i64, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
+    for ((station, param), (t, value)) in &latest {
+        per_station.entry(*station).or_default().insert(param.param().code.to_string(), serde_json::json!({ "t": platform::clock::rfc3339(t * 60_000), "value": value }));
+    }
+    for (station, values) in per_station {
+        p.events.publish(Event { topic: format!("weather.station.{station}"), kind: "observation".into(), at: now.clone(), data: serde_json::json!({ "station_id": station, "values": values }) });
+    }
+    for b in &broken {
+        p.events.publish(Event { topic: format!("weather.station.{}", b.station_id), kind: "record".into(), at: now.clone(), data: serde_json::to_value(b).unwrap_or_default() });
+    }
+    summary.records_broken.extend(broken);
+    Ok(())
+}
+
+async fn keep_superseded(conn: &mut AnyConnection, station: i64, param: ParamId, day: i64, v: &Value, by_import: i64, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO weather_superseded (station_id, param_id, t, stored, quality, source_id, import_id, by_import_id, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(station)
+    .bind(i64::from(param.0))
+    .bind(day * 1440 + i64::from(v.minute))
+    .bind(v.stored)
+    .bind(format!("{:?}", v.quality).to_lowercase())
+    .bind(v.provenance.source_id)
+    .bind(v.provenance.import_id)
+    .bind(by_import)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes the daily values, monthly summaries and records that the touched blocks feed.
+async fn recompute(conn: &mut AnyConnection, touched: &BTreeSet<(i64, ParamId, i64)>, import_id: i64) -> Result<Vec<RecordBroken>, sqlx::Error> {
+    let mut offsets: HashMap<i64, i64> = HashMap::new();
+    let mut days: BTreeSet<(i64, Element, i64)> = BTreeSet::new();
+    for (station, param, day) in touched {
+        if !offsets.contains_key(station) {
+            let off: i64 = sqlx::query("SELECT fu_offset FROM weather_stations WHERE id = $1").bind(station).fetch_one(&mut *conn).await?.get(0);
+            offsets.insert(*station, off);
+        }
+        for e in Element::using(param.param().code) {
+            for d in e.days_touched(*day, offsets[station] as i32) {
+                days.insert((*station, e, d));
+            }
+        }
+    }
+    let mut months: BTreeSet<(i64, Element, i32, u32)> = BTreeSet::new();
+    for (station, element, day) in &days {
+        let rule = element.rule();
+        let off = offsets[station] as i32;
+        let mut series = Vec::new();
+        for code in rule.params {
+            let pid = ParamId::parse(code).expect("rule parameters are in the catalogue");
+            series.push(store::series_in(conn, *station, pid, day - 2, day + 2).await?);
+        }
+        let times = match rule.time_param.and_then(ParamId::parse) {
+            Some(pid) => store::series_in(conn, *station, pid, day - 2, day + 2).await?,
+            None => Vec::new(),
+        };
+        let refs: Vec<&[(i64, f64)]> = series.iter().map(Vec::as_slice).collect();
+        let d = climato::daily(*element, *day, off, &refs, &times);
+        store::save_daily(conn, *station, *element, *day, d.as_ref()).await?;
+        let (y, m, _) = civil(*day);
+        months.insert((*station, *element, y, m));
+    }
+    let mut scopes: BTreeSet<(i64, Element, u32)> = BTreeSet::new();
+    for (station, element, y, m) in &months {
+        let first = days_from_civil(*y, *m, 1);
+        let last = first + i64::from(climato::days_in_month(*y, *m)) - 1;
+        let dailies = store::dailies_in(conn, *station, *element, first, last).await?;
+        store::save_monthly(conn, *station, &climato::monthly(*element, *y, *m, &dailies)).await?;
+        scopes.insert((*station, *element, *m));
+        scopes.insert((*station, *element, 0));
+    }
+    let mut broken = Vec::new();
+    for (station, element, scope) in scopes {
+        for kind in record_kinds(element) {
+            if let Some(b) = refresh_record(conn, station, element, i64::from(scope), *kind, import_id).await? {
+                broken.push(b);
+            }
+        }
+    }
+    Ok(broken)
+}
+
+/// Recomputes one record from the monthly extremes; returns it when a new value beat the old.
+async fn refresh_record(conn: &mut AnyConnection, station: i64, element: Element, scope: i64, kind: RecordKind, import_id: i64) -> Result<Option<RecordBroken>, sqlx::Error> {
+    let (col, day_col, order) = match kind {
+        RecordKind::Max => ("max", "max_day", "DESC"),
+        RecordKind::Min => ("min", "min_day", "ASC"),
+    };
+    let best = sqlx::query(&format!(
+        "SELECT {col}, {day_col} FROM weather_monthly WHERE station_id = $1 AND element = $2 AND ($3 = 0 OR month = $3) AND {col} IS NOT NULL
+         ORDER BY {col} {order}, {day_col} ASC LIMIT 1"
+    ))
+    .bind(station)
+    .bind(element.code())
+    .bind(scope)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| (r.get::<f64, _>(0), r.get::<i64, _>(1)));
+    let current = sqlx::query("SELECT value, day FROM weather_records WHERE station_id = $1 AND element = $2 AND scope = $3 AND kind = $4")
+        .bind(station)
+        .bind(element.code())
+        .bind(scope)
+        .bind(kind.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| (r.get::<f64, _>(0), r.get::<i64, _>(1)));
+    if best == current {
+        return Ok(None);
+    }
+    let Some((value, day)) = best else {
+        sqlx::query("DELETE FROM weather_records WHERE station_id = $1 AND element = $2 AND scope = $3 AND kind = $4")
+            .bind(station)
+            .bind(element.code())
+            .bind(scope)
+            .bind(kind.as_str())
+            .execute(&mut *conn)
+            .await?;
+        return Ok(None);
+    };
+    sqlx::query(
+        "INSERT INTO weather_records (station_id, element, scope, kind, value, day) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (station_id, element, scope, kind) DO UPDATE SET value = excluded.value, day = excluded.day",
+    )
+    .bind(station)
+    .bind(element.code())
+    .bind(scope)
+    .bind(kind.as_str())
+    .bind(value)
+    .bind(day)
+    .execute(&mut *conn)
+    .await?;
+    // A correction can lower a record; only a value beating the old one is "broken".
+    if !kind.beats(value, current.map(|c| c.0)) {
+        return Ok(None);
+    }
+    sqlx::query(
+        "INSERT INTO weather_record_history (station_id, element, scope, kind, value, day, previous_value, previous_day, import_id, broken_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(station)
+    .bind(element.code())
+    .bind(scope)
+    .bind(kind.as_str())
+    .bind(value)
+    .bind(day)
+    .bind(current.map(|c| c.0))
+    .bind(current.map(|c| c.1))
+    .bind(import_id)
+    .bind(day * 1440)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(RecordBroken {
+        station_id: station,
+        element: element.code().into(),
+        scope,
+        kind: kind.as_str().into(),
+        value,
+        date: iso_date(day),
+        previous_value: current.map(|c| c.0),
+        previous_date: current.map(|c| iso_date(c.1)),
+    }))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file as a whole cannot be read (not the expected format): nothing was imported.
+    #[error("{0}")]
+    BadFile(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Values per transaction: a failing batch is rolled back whole and reported.
+const BATCH: usize = 100_000;
+
+/// Imports a Météo-France hourly or 6-minute file (gzip accepted). Stations met for the first time
+/// are created from the file's NUM_POSTE, name and position.
+pub async fn import_mf(p: &Platform, actor: &Actor, filename: &str, bytes: &[u8], progress: &(dyn Fn(usize, usize) + Sync)) -> Result<ImportSummary, ImportError> {
+    use crate::ingest::mf;
+    let text = mf::read_text(bytes).map_err(ImportError::BadFile)?;
+    let (header, records, rejected) = mf::parse(&text).map_err(|e| ImportError::BadFile(e.to_string()))?;
+    let format = match header.product {
+        mf::Product::Hourly => "mf-h",
+        mf::Product::SixMinutes => "mf-mn",
+    };
+    let (import_id, source_id) = start(p, actor, format, filename, "mf-clim").await?;
+    let mut summary = ImportSummary { import_id, format: format.into(), filename: filename.into(), lines: records.len() + rejected.len(), unknown_columns: header.unknown.clone(), ..Default::default() };
+    for r in rejected {
+        summary.reject(r);
+    }
+    // Stations first, in one transaction.
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    {
+        let mut tx = p.db.write().await?;
+        for r in &records {
+            if ids.contains_key(&r.station.num_poste) {
+                continue;
+            }
+            let dep = r.station.departement().to_string();
+            let input = store::StationInput {
+                code: r.station.num_poste.clone(),
+                name: r.station.name.clone(),
+                commune: String::new(),
+                departement: dep.clone(),
+                network: "meteo-france".into(),
+                mf_num_poste: Some(r.station.num_poste.clone()),
+                icao: None,
+                wmo: None,
+                licence: "etalab-2.0".into(),
+                fu_offset: i64::from(climato::fu_offset_minutes(&dep).unwrap_or(0)),
+                lat: r.station.lat,
+                lon: r.station.lon,
+                alti: r.station.alti,
+            };
+            let (id, created) = store::upsert_station(tx.conn(), &input, r.stamp, p.now()).await?;
+            if created {
+                summary.stations_created += 1;
+                index_station(p, tx.conn(), id, &r.station.name, "", &dep, &r.station.num_poste).await?;
+            }
+            ids.insert(r.station.num_poste.clone(), id);
+        }
+        tx.commit().await?;
+    }
+    let partitions = Partitions::default();
+    let total: usize = records.iter().map(|r| r.values.len()).sum();
+    let mut batch: Vec<Observation> = Vec::with_capacity(BATCH.min(total));
+    let mut done = 0;
+    for r in &records {
+        let station = ids[&r.station.num_poste];
+        batch.extend(r.values.iter().map(|(param, value, quality)| Observation { station, param: *param, t: r.stamp, value: *value, quality: *quality }));
+        if batch.len() >= BATCH {
+            write_batch(p, &partitions, import_id, source_id, &batch, &mut summary).await?;
+            done += batch.len();
+            progress(done, total);
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        write_batch(p, &partitions, import_id, source_id, &batch, &mut summary).await?;
+        done += batch.len();
+        progress(done, total);
+    }
+    finish(p, actor, &summary).await?;
+    Ok(summary)
+}
+
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct StationsSummary {
+    pub stations: usize,
+    pub created: usize,
+    pub rejected_count: usize,
+    pub rejected: Vec<RejectedLine>,
+}
+
+/// Imports the Météo-France station list (fiches.json) into the registry and the search index.
+pub async fn import_station_sheets(p: &Platform, actor: &Actor, bytes: &[u8]) -> Result<StationsSummary, ImportError> {
+    let text = crate::ingest::mf::read_text(bytes).map_err(ImportError::BadFile)?;
+    let (sheets, rejected) = crate::ingest::fiches::parse(&text).map_err(ImportError::BadFile)?;
+    let mut summary = StationsSummary { stations: sheets.len(), rejected_count: rejected.len(), ..Default::default() };
+    summary.rejected = rejected.into_iter().take(MAX_REPORTED).map(|r| RejectedLine { line: r.line, reason: r.reason }).collect();
+    let mut tx = p.db.write().await?;
+    for s in &sheets {
+        let input = store::StationInput {
+            code: s.num_poste.clone(),
+            name: s.name.clone(),
+            commune: s.commune.clone(),
+            departement: s.departement.clone(),
+            network: "meteo-france".into(),
+            mf_num_poste: Some(s.num_poste.clone()),
+            icao: None,
+            wmo: None,
+            licence: "etalab-2.0".into(),
+            fu_offset: i64::from(climato::fu_offset_minutes(&s.departement).unwrap_or(0)),
+            lat: s.lat,
+            lon: s.lon,
+            alti: s.alti,
+        };
+        let (id, created) = store::upsert_station(tx.conn(), &input, i64::MIN / 2, p.now()).await?;
+        sqlx::query("UPDATE weather_stations SET commune = $1, name = $2 WHERE id = $3").bind(&s.commune).bind(&s.name).bind(id).execute(tx.conn()).await?;
+        if created {
+            summary.created += 1;
+        }
+        index_station(p, tx.conn(), id, &s.name, &s.commune, &s.departement, &s.num_poste).await?;
+    }
+    audit::record(tx.conn(), p.now(), actor, Change {
+        module: "weather", object_type: "stations", object_id: "meteo-france".into(), action: "import",
+        before: None, after: Some(serde_json::json!({ "stations": summary.stations, "created": summary.created, "rejected": summary.rejected_count })),
+    }).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Puts a station in the platform's full-text index (name, commune, département, code).
+pub async fn index_station(p: &Platform, conn: &mut AnyConnection, id: i64, name: &str, commune: &str, dep: &str, code: &str) -> Result<(), sqlx::Error> {
+    let body = format!("{commune} {dep} {code}");
+    let id_s = id.to_string();
+    let url = format!("/weather/stations/{id}");
+    platform::search::index(&p.db, conn, &platform::search::SearchDoc { module: "weather", kind: "station", ref_id: &id_s, title: name, body: &body, url: &url, org_id: None, public: true }).await
+}

@@ -1,0 +1,11 @@
+//! Weather integration tests: every storage test runs on SQLite and PostgreSQL.
+mod fixtures;
+mod imports;
+
+use std::sync::Arc;
+
+use testkit::{Backend, TestApp};
+
+pub async fn app(b: Backend) -> TestApp {
+    TestApp::new(b, vec![Arc::new(weather::Weather)]).await
+}
