@@ -31,6 +31,23 @@ enum Command {
     /// Manages accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Weather module commands.
+    #[command(subcommand)]
+    Weather(WeatherCommand),
+}
+
+#[derive(Subcommand)]
+enum WeatherCommand {
+    /// Imports observation files (gzip accepted) and prints a summary with every rejected line.
+    Import {
+        /// `mf` (Météo-France hourly H or 6-minute MN CSV) or `mf-stations` (fiches.json).
+        #[arg(long)]
+        format: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -240,6 +257,47 @@ async fn main() -> anyhow::Result<()> {
             init_logs(config.log_json);
             let p = platform(config).await?;
             p.run_worker(format!("worker-{}", std::process::id())).await;
+            Ok(())
+        }
+        Command::Weather(WeatherCommand::Import { format, files, db }) => {
+            apply_db(&mut config, &db);
+            init_logs(config.log_json);
+            let p = platform(config).await?;
+            let actor = platform::audit::Actor::system("cli");
+            let mut failed = false;
+            for file in files {
+                let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                eprintln!("{}:", file.display());
+                let progress = |done: usize, total: usize| {
+                    eprint!("\r  {done}/{total} values ({}%)", if total == 0 { 100 } else { done * 100 / total });
+                };
+                let summary = match format.as_str() {
+                    "mf" => weather::service::import_mf(&p, &actor, &name, &bytes, &progress).await.map(|s| serde_json::to_value(s).unwrap_or_default()),
+                    "mf-stations" => weather::service::import_station_sheets(&p, &actor, &bytes).await.map(|s| serde_json::to_value(s).unwrap_or_default()),
+                    other => anyhow::bail!("unknown format `{other}`: use mf or mf-stations"),
+                };
+                eprintln!();
+                match summary {
+                    Ok(s) => {
+                        for r in s["rejected"].as_array().into_iter().flatten() {
+                            eprintln!("  line {}: {}", r["line"], r["reason"].as_str().unwrap_or(""));
+                        }
+                        let mut brief = s.clone();
+                        if let Some(o) = brief.as_object_mut() {
+                            o.remove("rejected");
+                        }
+                        println!("{}", serde_json::to_string(&brief)?);
+                    }
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("  not imported: {e}");
+                    }
+                }
+            }
+            if failed {
+                anyhow::bail!("some files were not imported");
+            }
             Ok(())
         }
         Command::User(cmd) => {

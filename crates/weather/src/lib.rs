@@ -1,5 +1,6 @@
 //! The `weather` module: station networks, ingestion of real observation formats, compact
 //! storage, climatology maintained at ingest, API. See README.md.
+pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod ingest;
@@ -35,6 +36,12 @@ impl platform::Module for Weather {
     }
     fn pages(&self) -> Router<Platform> {
         platform::html::construction_routes("weather")
+    }
+    fn jobs(&self) -> Vec<std::sync::Arc<dyn platform::jobs::JobHandler>> {
+        vec![std::sync::Arc::new(demo::DemoHistory), std::sync::Arc::new(demo::DemoTick)]
+    }
+    async fn load_demo(&self, p: &Platform) -> anyhow::Result<()> {
+        demo::load(p).await
     }
     fn permissions(&self) -> Vec<ObjectDecl> {
         use Action::*;

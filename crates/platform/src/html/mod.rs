@@ -21,6 +21,8 @@ pub struct NavItem {
 /// What every page template gets as `ctx`.
 pub struct Ctx<'a> {
     pub t: T<'a>,
+    /// The request's path and query (for the language switch).
+    pub uri: &'a str,
     pub user: Option<&'a User>,
     pub nav: Vec<NavItem>,
     pub csrf: &'a str,
@@ -40,7 +42,7 @@ impl<'a> Ctx<'a> {
                 NavItem { current: path == href || path.starts_with(&format!("{href}/")), label: t.t(m.nav_key()).to_string(), href }
             })
             .collect();
-        Ctx { t, user: v.user.as_ref(), nav, csrf: &v.csrf, path: path.to_string(), title: t.t(title_key).to_string(), notice: None }
+        Ctx { t, uri: &v.uri, user: v.user.as_ref(), nav, csrf: &v.csrf, path: path.to_string(), title: t.t(title_key).to_string(), notice: None }
     }
     pub fn titled(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();
@@ -56,6 +58,18 @@ impl<'a> Ctx<'a> {
     /// The message `prefix.suffix`, for keys built from data (roles, statuses).
     pub fn tk(&self, prefix: &str, suffix: &str) -> String {
         self.t.catalog.get(self.t.locale, &format!("{prefix}.{suffix}")).to_string()
+    }
+    /// This same page in another language: the current query kept, `lang` replaced.
+    pub fn switch_href(&self, lang: &str) -> String {
+        let (path, query) = self.uri.split_once('?').unwrap_or((self.uri, ""));
+        let path = if path.is_empty() { self.path.as_str() } else { path };
+        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k != "lang" && k != "notice")
+            .collect();
+        pairs.push(("lang".into(), lang.into()));
+        format!("{path}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
     }
     pub fn lang(&self) -> &'static str {
         self.t.lang()

@@ -82,7 +82,95 @@ pub fn router(p: &Platform) -> (axum::Router<Platform>, utoipa::openapi::OpenApi
     for m in &p.modules {
         r = r.merge(m.api());
     }
-    r.split_for_parts()
+    let (router, mut doc) = r.split_for_parts();
+    document_errors(&mut doc);
+    (router, doc)
+}
+
+/// Shared problem+json answers (`#/components/responses/…`), by status code.
+const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
+    ("400", "BadRequest", "The request is malformed: a body that is not JSON (`malformed_json`) or a query string with an unknown parameter or a value of the wrong type (`invalid_query`)."),
+    ("401", "Unauthenticated", "The operation needs an account and none was given, or the API token given is unknown, expired or revoked (`unauthenticated`, `invalid_token`)."),
+    ("403", "Forbidden", "The account or the token's scopes lack the permission (`forbidden`), or a write authenticated by a session cookie lacks its CSRF token or comes from another site (`csrf_failed`)."),
+    ("404", "NotFound", "No such resource, or a path parameter of the wrong type (`not_found`)."),
+    ("409", "Conflict", "The change conflicts with the current state, e.g. an identifier already taken (`already_exists`) or the last admin of an organisation (`last_admin`)."),
+    ("413", "PayloadTooLarge", "The body is over the size limit (`body_too_large`)."),
+    ("415", "UnsupportedMediaType", "The body is not sent with `Content-Type: application/json` (`unsupported_media_type`)."),
+    ("422", "UnprocessableEntity", "The body or the parameters are well-formed but invalid: wrong shape or unknown field (`invalid_body`), or values refused, listed per field in `errors` (`validation_failed`)."),
+    ("429", "TooManyRequests", "Over the rate limit of the address or the token (`rate_limited`); `Retry-After` says when to retry."),
+];
+
+/// Documents the errors every operation can answer, from what it takes: any API token may be
+/// refused (401) and any call rate-limited (429); a JSON body can be malformed, too large, of the
+/// wrong type or invalid (400, 413, 415, 422) and, sent with a session cookie, fail CSRF (403);
+/// path parameters may name nothing (404), query strings be malformed (400); operations that need
+/// an account may be refused (403). These are the extractors' and the middleware's rejections
+/// (`http::extract`, `http::context`); what an operation declares itself is kept.
+fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, ResponseBuilder, Type, ObjectBuilder};
+
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (status, name, description) in ERROR_RESPONSES {
+        let mut response = ResponseBuilder::new()
+            .description(*description)
+            .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build());
+        if *status == "429" {
+            response = response.header(
+                "Retry-After",
+                HeaderBuilder::new().schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0))).description(Some("Seconds to wait.")).build(),
+            );
+        }
+        components.responses.insert((*name).to_string(), RefOr::T(response.build()));
+    }
+    let shared = |status: &str| ERROR_RESPONSES.iter().find(|(s, ..)| *s == status).map(|(_, n, _)| RefOr::Ref(Ref::from_response_name(*n)));
+    let add = |op: &mut Operation, status: &str| {
+        if let Some(r) = shared(status) {
+            op.responses.responses.entry(status.to_string()).or_insert(r);
+        }
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            (false, item.get.as_mut()),
+            (false, item.head.as_mut()),
+            (true, item.post.as_mut()),
+            (true, item.put.as_mut()),
+            (true, item.patch.as_mut()),
+            (true, item.delete.as_mut()),
+        ];
+        for (write, op) in ops {
+            let Some(op) = op else { continue };
+            // `(status = 409, body = Problem, content_type = "application/problem+json")` without a
+            // description of its own: the shared answer, described once.
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let (RefOr::T(r), Some(shared)) = (&*response, shared(status)) {
+                    if r.description.is_empty() && r.content.contains_key("application/problem+json") {
+                        *response = shared;
+                    }
+                }
+            }
+            let has = |place: ParameterIn| op.parameters.iter().flatten().any(|p| p.parameter_in == place);
+            let (path_params, query_params) = (has(ParameterIn::Path), has(ParameterIn::Query));
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let body = op.request_body.is_some();
+            add(op, "401");
+            add(op, "429");
+            if path_params {
+                add(op, "404");
+            }
+            if query_params || body {
+                add(op, "400");
+            }
+            if secured || write {
+                add(op, "403");
+            }
+            if body {
+                add(op, "413");
+                add(op, "415");
+                add(op, "422");
+            }
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -133,8 +221,11 @@ async fn module_status(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPa
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
+    #[schema(min_length = 1, max_length = 120)]
     pub display_name: String,
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
     pub locale: Option<Locale>,
 }
@@ -171,6 +262,7 @@ pub fn localized(p: &Platform, l: Locale, mut e: AppError) -> AppError {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailBody {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
 }
 
@@ -192,6 +284,7 @@ async fn me(ViewerExt(v): ViewerExt) -> ApiResult<Json<User>> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeBody {
+    #[schema(min_length = 1, max_length = 120)]
     pub display_name: Option<String>,
     pub locale: Option<Locale>,
 }
@@ -217,7 +310,8 @@ fn require_token_action(v: &super::Viewer, module: &str, action: Action) -> ApiR
 }
 
 /// Deletes the account (GDPR): personal data erased, contributions kept anonymously.
-#[utoipa::path(delete, path = "/api/v1/me", tag = "platform", security(("bearer" = []), ("api_key" = [])), responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/v1/me", tag = "platform", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 204), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn delete_me(State(p): State<Platform>, ViewerExt(v): ViewerExt) -> ApiResult<StatusCode> {
     let user = v.require_user()?;
     require_token_action(&v, "platform", Action::Delete)?;
@@ -249,10 +343,13 @@ async fn list_tokens(State(p): State<Platform>, ViewerExt(v): ViewerExt) -> ApiR
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenBody {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
-    /// `*` or `module:ACTIONS` items, e.g. `["catalog:CRU"]`.
+    /// `*` or `module:ACTIONS` items, e.g. `["catalog:CRU"]`; ACTIONS are letters of CRUVED.
+    #[schema(min_items = 1, pattern = r"^\s*(\*|[a-z][a-z0-9_-]*:[CRUVED]+)\s*$")]
     pub scopes: Vec<String>,
     /// Days before expiry (1–730); none for no expiry.
+    #[schema(minimum = 1, maximum = 730)]
     pub expires_in_days: Option<i64>,
 }
 
@@ -307,7 +404,8 @@ async fn revoke_token(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPat
 }
 
 /// Organisations (public).
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "platform", params(PageQuery), responses((status = 200, body = Page<Organisation>)))]
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "platform", params(PageQuery),
+    responses((status = 200, body = Page<Organisation>), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn list_orgs(State(p): State<Platform>, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<Page<Organisation>>> {
     let (page, size) = q.resolve()?;
     let (rows, total) = p.list_orgs(size, (page - 1) * size).await?;
@@ -317,10 +415,13 @@ async fn list_orgs(State(p): State<Platform>, ApiQuery(q): ApiQuery<PageQuery>) 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrgBody {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
-    /// Derived from the name when absent.
+    /// Lower-case letters, digits and single dashes; derived from the name when absent.
+    #[schema(min_length = 2, max_length = 64, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     pub slug: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: String,
 }
 
@@ -364,7 +465,9 @@ async fn get_org(State(p): State<Platform>, ApiPath(slug): ApiPath<String>) -> A
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrgBody {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
 }
 
@@ -395,7 +498,7 @@ pub struct RoleBody {
 
 /// Changes a member's role (organisation admins).
 #[utoipa::path(patch, path = "/api/v1/organisations/{slug}/members/{user_id}", tag = "platform", params(("slug" = String, Path), ("user_id" = i64, Path)),
-    request_body = RoleBody, security(("bearer" = []), ("api_key" = [])), responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    request_body = RoleBody, security(("bearer" = []), ("api_key" = [])), responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn set_member(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath((slug, uid)): ApiPath<(String, i64)>, ApiJson(b): ApiJson<RoleBody>) -> ApiResult<StatusCode> {
     let org = org_or_404(&p, &slug).await?;
     can_manage(&v.principal, org.id)?;
@@ -405,7 +508,7 @@ async fn set_member(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(
 
 /// Removes a member (organisation admins, or the member leaving).
 #[utoipa::path(delete, path = "/api/v1/organisations/{slug}/members/{user_id}", tag = "platform", params(("slug" = String, Path), ("user_id" = i64, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn remove_member(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath((slug, uid)): ApiPath<(String, i64)>) -> ApiResult<StatusCode> {
     let org = org_or_404(&p, &slug).await?;
     if v.user.as_ref().map(|u| u.id) != Some(uid) {
@@ -418,6 +521,7 @@ async fn remove_member(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPa
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteBody {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     pub role: Role,
 }
@@ -446,6 +550,7 @@ async fn org_requests(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPat
 #[serde(deny_unknown_fields)]
 pub struct AskBody {
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub message: String,
 }
 
@@ -476,6 +581,7 @@ async fn decide(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath((slu
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     pub module: Option<String>,
@@ -508,16 +614,21 @@ pub fn require_platform(v: &super::Viewer, object: &str, action: Action) -> ApiR
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UsersParams {
     pub q: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
+    /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<i64>,
 }
 
 /// Accounts (platform admins).
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", params(UsersParams), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Page<User>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Page<User>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn admin_users(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q): ApiQuery<UsersParams>) -> ApiResult<Json<Page<User>>> {
     require_platform(&v, "user", Action::Read)?;
     let (page, size) = PageQuery { page: q.page, page_size: q.page_size }.resolve()?;
@@ -541,15 +652,17 @@ async fn admin_update_user(State(p): State<Platform>, ViewerExt(v): ViewerExt, A
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct JobsParams {
     /// queued, running, done or dead.
+    #[param(pattern = "^(queued|running|done|dead)$")]
     pub status: Option<String>,
 }
 
 /// Background jobs (platform admins).
 #[utoipa::path(get, path = "/api/v1/admin/jobs", tag = "admin", params(JobsParams), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = [Job]), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = [Job]), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn admin_jobs(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q): ApiQuery<JobsParams>) -> ApiResult<Json<Vec<Job>>> {
     require_platform(&v, "job", Action::Read)?;
     if q.status.as_deref().is_some_and(|s| !matches!(s, "queued" | "running" | "done" | "dead")) {
@@ -584,6 +697,7 @@ async fn admin_outbox(State(p): State<Platform>, ViewerExt(v): ViewerExt) -> Api
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsParams {
     /// Comma-separated topic prefixes, e.g. `weather.station.42,platform`.
@@ -591,7 +705,8 @@ pub struct EventsParams {
 }
 
 /// Server-Sent Events of the given topics.
-#[utoipa::path(get, path = "/api/v1/events", tag = "platform", params(EventsParams), responses((status = 200, content_type = "text/event-stream", body = String)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "platform", params(EventsParams),
+    responses((status = 200, content_type = "text/event-stream", body = String), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn events(State(p): State<Platform>, ApiQuery(q): ApiQuery<EventsParams>) -> ApiResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
     let topics: Vec<String> = q.topics.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).take(32).collect();
     if topics.is_empty() || topics.iter().any(|t| t.len() > 128 || !t.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))) {
@@ -627,6 +742,7 @@ async fn events(State(p): State<Platform>, ApiQuery(q): ApiQuery<EventsParams>) 
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     pub q: String,

@@ -40,6 +40,8 @@ pub struct Viewer {
     /// The token forms must echo (`_csrf`).
     pub csrf: String,
     pub ip: String,
+    /// Path and query of the request, for links back to the same page (language switch).
+    pub uri: String,
 }
 
 impl Viewer {
@@ -77,11 +79,14 @@ pub struct Page<T: Serialize> {
 }
 
 #[derive(Clone, Copy, Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// 1-based page number.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<i64>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<i64>,
 }
 
@@ -218,6 +223,7 @@ pub async fn context(State(p): State<Platform>, mut req: Request, next: Next) ->
     // Authentication: an API token wins over cookies.
     let mut viewer = anonymous(request_id.clone());
     viewer.ip = ip.clone();
+    viewer.uri = req.uri().path_and_query().map(|pq| pq.as_str().to_string()).unwrap_or_else(|| path.clone());
     let token = api_key(req.headers());
     let limit_key;
     if let Some(secret) = token {
@@ -326,6 +332,7 @@ pub fn anonymous(request_id: String) -> Viewer {
         request_id,
         csrf: String::new(),
         ip: String::new(),
+        uri: String::new(),
     }
 }
 
