@@ -32,6 +32,11 @@ pub trait Module: Send + Sync + 'static {
     fn publications(&self) -> Vec<Publication> {
         Vec::new()
     }
+    /// Static files of the module (its JavaScript islands, styles), served at
+    /// `/assets/{module}/{name}`: `(name, content type, bytes)`.
+    fn assets(&self) -> Vec<(&'static str, &'static str, &'static [u8])> {
+        Vec::new()
+    }
     /// Loads the module's demonstration data (idempotent).
     async fn load_demo(&self, _platform: &Platform) -> anyhow::Result<()> {
         Ok(())

@@ -35,7 +35,14 @@ impl platform::Module for Weather {
         http::api::router()
     }
     fn pages(&self) -> Router<Platform> {
-        platform::html::construction_routes("weather")
+        http::pages::router()
+    }
+    fn assets(&self) -> Vec<(&'static str, &'static str, &'static [u8])> {
+        vec![
+            ("map.js", "text/javascript; charset=utf-8", include_bytes!("../assets/map.js")),
+            ("chart.js", "text/javascript; charset=utf-8", include_bytes!("../assets/chart.js")),
+            ("weather.css", "text/css; charset=utf-8", include_bytes!("../assets/weather.css")),
+        ]
     }
     fn jobs(&self) -> Vec<std::sync::Arc<dyn platform::jobs::JobHandler>> {
         vec![std::sync::Arc::new(demo::DemoHistory), std::sync::Arc::new(demo::DemoTick)]

@@ -114,12 +114,12 @@ async fn security_headers_and_probes() {
     assert_eq!(c.get("/assets/app.css").await.header("content-type"), Some("text/css; charset=utf-8"));
     assert_eq!(c.get("/assets/../Cargo.toml").await.status, StatusCode::NOT_FOUND);
     // Libraries from npm are embedded by the build and revalidated by ETag.
-    let lib = c.get("/assets/vendor/uplot.esm.js").await;
+    let lib = c.get("/assets/vendor/uplot.js").await;
     assert_eq!(lib.status, StatusCode::OK);
     assert!(lib.text().contains("uPlot"));
     let etag = lib.header("etag").unwrap().to_string();
     c.headers = vec![("if-none-match".into(), etag)];
-    assert_eq!(c.get("/assets/vendor/uplot.esm.js").await.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(c.get("/assets/vendor/uplot.js").await.status, StatusCode::NOT_MODIFIED);
     c.headers.clear();
     assert_eq!(c.get("/assets/vendor/nothing.js").await.status, StatusCode::NOT_FOUND);
 }
