@@ -3,3 +3,4 @@
 pub mod params;
 pub mod block;
 pub mod climato;
+pub mod formulas;
