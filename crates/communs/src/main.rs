@@ -40,7 +40,8 @@ enum Command {
 enum WeatherCommand {
     /// Imports observation files (gzip accepted) and prints a summary with every rejected line.
     Import {
-        /// `mf` (Météo-France hourly H or 6-minute MN CSV) or `mf-stations` (fiches.json).
+        /// `mf` (Météo-France hourly H or 6-minute MN CSV), `mf-stations` (fiches.json), `metar` or
+        /// `synop` (bulletins; stations matched by their ICAO or WMO identifier).
         #[arg(long)]
         format: String,
         #[arg(required = true)]
@@ -275,7 +276,8 @@ async fn main() -> anyhow::Result<()> {
                 let summary = match format.as_str() {
                     "mf" => weather::service::import_mf(&p, &actor, &name, &bytes, &progress).await.map(|s| serde_json::to_value(s).unwrap_or_default()),
                     "mf-stations" => weather::service::import_station_sheets(&p, &actor, &bytes).await.map(|s| serde_json::to_value(s).unwrap_or_default()),
-                    other => anyhow::bail!("unknown format `{other}`: use mf or mf-stations"),
+                    "metar" | "synop" => weather::service::import_reports(&p, &actor, &format, &name, &bytes, p.now()).await.map(|s| serde_json::to_value(s).unwrap_or_default()),
+                    other => anyhow::bail!("unknown format `{other}`: use mf, mf-stations, metar or synop"),
                 };
                 eprintln!();
                 match summary {

@@ -65,6 +65,40 @@ pub const PLACES: &[(&str, &str, &str, f64, f64, f64, f64)] = &[
     ("BASTIA", "LUCCIANA", "2B", 42.540, 9.485, 10.0, 650.0),
 ];
 
+/// ICAO and WMO identifiers of the demo places that have them, so METAR and SYNOP reports
+/// can be imported for them.
+pub const CODES: &[(&str, Option<&str>, &str)] = &[
+    ("BREST-GUIPAVAS", Some("LFRB"), "07110"),
+    ("RENNES-ST JACQUES", Some("LFRN"), "07130"),
+    ("NANTES-BOUGUENAIS", Some("LFRS"), "07222"),
+    ("CAEN-CARPIQUET", Some("LFRK"), "07027"),
+    ("ROUEN-BOOS", Some("LFOP"), "07037"),
+    ("LILLE-LESQUIN", Some("LFQQ"), "07015"),
+    ("PARIS-MONTSOURIS", None, "07156"),
+    ("ORLY", Some("LFPO"), "07149"),
+    ("NANCY-ESSEY", Some("LFSN"), "07180"),
+    ("STRASBOURG-ENTZHEIM", Some("LFST"), "07190"),
+    ("DIJON-LONGVIC", Some("LFSD"), "07280"),
+    ("TOURS", Some("LFOT"), "07240"),
+    ("BOURGES", Some("LFLD"), "07255"),
+    ("POITIERS-BIARD", Some("LFBI"), "07335"),
+    ("LIMOGES-BELLEGARDE", Some("LFBL"), "07434"),
+    ("CLERMONT-FD", Some("LFLC"), "07460"),
+    ("LYON-ST EXUPERY", Some("LFLL"), "07481"),
+    ("GRENOBLE-ST GEOIRS", Some("LFLS"), "07486"),
+    ("BORDEAUX-MERIGNAC", Some("LFBD"), "07510"),
+    ("BIARRITZ-PAYS-BASQUE", Some("LFBZ"), "07602"),
+    ("PAU-UZEIN", Some("LFBP"), "07610"),
+    ("TARBES-LOURDES", Some("LFBT"), "07621"),
+    ("TOULOUSE-BLAGNAC", Some("LFBO"), "07630"),
+    ("PERPIGNAN", Some("LFMP"), "07747"),
+    ("MONTPELLIER-AEROPORT", Some("LFMT"), "07643"),
+    ("MARIGNANE", Some("LFML"), "07650"),
+    ("NICE", Some("LFMN"), "07690"),
+    ("AJACCIO", Some("LFKJ"), "07761"),
+    ("BASTIA", Some("LFKB"), "07790"),
+];
+
 /// A deterministic pseudo-random number in [0, 1) from integers (SplitMix64).
 fn noise(a: u64, b: u64) -> f64 {
     let mut z = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_add(0xBF58_476D_1CE4_E5B9);
@@ -117,6 +151,7 @@ pub fn hour_values(station: usize, hour: i64) -> Vec<(&'static str, f64)> {
 pub async fn load(p: &Platform) -> anyhow::Result<()> {
     let mut tx = p.db.write().await?;
     for (i, (name, commune, dep, lat, lon, alti, _)) in PLACES.iter().enumerate() {
+        let codes = CODES.iter().find(|c| c.0 == *name);
         let input = StationInput {
             code: format!("demo-{:02}", i + 1),
             name: name.to_string(),
@@ -124,8 +159,8 @@ pub async fn load(p: &Platform) -> anyhow::Result<()> {
             departement: dep.to_string(),
             network: "demo".into(),
             mf_num_poste: None,
-            icao: None,
-            wmo: None,
+            icao: codes.and_then(|c| c.1).map(str::to_string),
+            wmo: codes.map(|c| c.2.to_string()),
             licence: "etalab-2.0".into(),
             fu_offset: 0,
             lat: *lat,

@@ -490,3 +490,64 @@ pub async fn index_station(p: &Platform, conn: &mut AnyConnection, id: i64, name
     let url = format!("/weather/stations/{id}");
     platform::search::index(&p.db, conn, &platform::search::SearchDoc { module: "weather", kind: "station", ref_id: &id_s, title: name, body: &body, url: &url, org_id: None, public: true }).await
 }
+
+/// Imports METAR/SPECI or SYNOP bulletins. Reports are matched to registered stations by ICAO
+/// indicator (METAR) or WMO number (SYNOP); the month and year come from `reference_ms` (reports
+/// only carry the day). Reports of unknown stations and values without a catalogue parameter are
+/// reported, not guessed.
+pub async fn import_reports(p: &Platform, actor: &Actor, format: &str, filename: &str, bytes: &[u8], reference_ms: i64) -> Result<ImportSummary, ImportError> {
+    use crate::ingest::{metar, synop};
+    let (reports, rejected) = match format {
+        "metar" => metar::parse_bulletin(bytes),
+        "synop" => synop::parse_bulletin(bytes),
+        other => return Err(ImportError::BadFile(format!("unknown report format `{other}`"))),
+    };
+    if reports.is_empty() && rejected.is_empty() {
+        return Err(ImportError::BadFile(format!("no {format} report found in the file")));
+    }
+    let (import_id, source_id) = start(p, actor, format, filename, format).await?;
+    let mut summary = ImportSummary { import_id, format: format.into(), filename: filename.into(), lines: reports.len() + rejected.len(), ..Default::default() };
+    for r in rejected.into_iter().filter(|r| r.whole_report) {
+        summary.reject(Rejected { line: r.line, reason: format!("report {}: {}", r.report + 1, r.error) });
+    }
+    let column = if format == "metar" { "icao" } else { "wmo" };
+    let mut stations: HashMap<String, Option<i64>> = HashMap::new();
+    let mut obs = Vec::new();
+    let mut unknown_params: BTreeSet<String> = BTreeSet::new();
+    for r in &reports {
+        let code = r.station.as_str().to_string();
+        if !stations.contains_key(&code) {
+            let id: Option<i64> = sqlx::query(&format!("SELECT id FROM weather_stations WHERE {column} = $1"))
+                .bind(&code)
+                .fetch_optional(p.db.pool())
+                .await?
+                .map(|row| row.get(0));
+            stations.insert(code.clone(), id);
+        }
+        let Some(station) = stations[&code] else {
+            summary.reject(Rejected { line: r.line, reason: format!("report {}: station {code} is not registered (no station with this {} identifier)", r.index + 1, column.to_uppercase()) });
+            continue;
+        };
+        if r.nil {
+            continue;
+        }
+        let Some(t) = metar::resolve(r.time.day, r.time.hour, r.time.minute, reference_ms / 1000) else {
+            summary.reject(Rejected { line: r.line, reason: format!("report {}: day {} does not exist in the months before the reference date", r.index + 1, r.time.day) });
+            continue;
+        };
+        for (param, value) in &r.values {
+            match ParamId::parse(&param.code()) {
+                Some(pid) => obs.push(Observation { station, param: pid, t: t.div_euclid(60), value: *value, quality: Quality::Unknown }),
+                None => {
+                    unknown_params.insert(param.code().into_owned());
+                }
+            }
+        }
+    }
+    summary.unknown_columns = unknown_params.into_iter().collect();
+    if !obs.is_empty() {
+        write_batch(p, &Partitions::default(), import_id, source_id, &obs, &mut summary).await?;
+    }
+    finish(p, actor, &summary).await?;
+    Ok(summary)
+}

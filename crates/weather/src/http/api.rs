@@ -549,7 +549,8 @@ async fn latest(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q):
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
-    /// `mf` (Météo-France hourly or 6-minute CSV, gzip accepted) or `mf-stations` (fiches.json).
+    /// `mf` (Météo-France hourly or 6-minute CSV, gzip accepted), `mf-stations` (fiches.json),
+    /// `metar` or `synop` (bulletins; stations matched by ICAO or WMO identifier).
     pub format: String,
     pub filename: Option<String>,
 }
@@ -580,6 +581,7 @@ pub async fn run_import(p: &Platform, actor: &platform::audit::Actor, format: &s
     match format {
         "mf" => Ok(ImportOut::Values(service::import_mf(p, actor, name, body, &|_, _| {}).await.map_err(map)?)),
         "mf-stations" => Ok(ImportOut::Stations(service::import_station_sheets(p, actor, body).await.map_err(map)?)),
+        "metar" | "synop" => Ok(ImportOut::Values(service::import_reports(p, actor, format, name, body, p.now()).await.map_err(map)?)),
         _ => Err(invalid("format", "invalid_choice")),
     }
 }

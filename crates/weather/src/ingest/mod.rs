@@ -2,3 +2,5 @@
 //! every rejected line with its number and reason; none of them panics on any input.
 pub mod mf;
 pub mod fiches;
+pub mod metar;
+pub mod synop;

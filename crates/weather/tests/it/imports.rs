@@ -228,3 +228,37 @@ async fn storage_is_compact() {
     eprintln!("weather_blocks: {bytes} bytes for {values} values = {per_value:.2} B/value");
     assert!(per_value <= 12.0, "{per_value:.2} bytes per value");
 }
+
+#[tokio::test]
+async fn metar_and_synop_bulletins_for_registered_stations() {
+    for b in backends() {
+        let app = app(b).await;
+        let p = &app.platform;
+        weather::demo::load(p).await.unwrap();
+        // Reference: 2026-03-20 12:30 UTC; the reports carry day 20.
+        let reference = days_from_civil(2026, 3, 20) * 86_400_000 + 12 * 3_600_000 + 30 * 60_000;
+        let bulletin = "SAFR31 LFPW 201200\nMETAR LFSD 201200Z 21008KT 9999 FEW040 12/04 Q1018 NOSIG=\nMETAR LFXX 201200Z 00000KT CAVOK 10/01 Q1020=\nMETAR LFSD 2012";
+        let s = service::import_reports(p, &actor(), "metar", "bulletin.txt", bulletin.as_bytes(), reference).await.unwrap();
+        assert!(s.values_added >= 4, "{b:?}: {s:?}");
+        let reasons: Vec<&str> = s.rejected.iter().map(|r| r.reason.as_str()).collect();
+        assert!(reasons.iter().any(|r| r.contains("station LFXX is not registered")), "{reasons:?}");
+        assert_eq!(s.rejected_count, 2, "{reasons:?}");
+        let dijon: i64 = sqlx::query("SELECT id FROM weather_stations WHERE icao = 'LFSD'").fetch_one(p.db.pool()).await.unwrap().get(0);
+        let t = weather::domain::params::ParamId::parse("T").unwrap();
+        let day = days_from_civil(2026, 3, 20);
+        let vals = weather::store::series(p.db.pool(), dijon, t, day, day).await.unwrap();
+        assert_eq!(vals.iter().find(|v| v.0 == day * 1440 + 720).map(|v| v.1), Some(12.0));
+        // SYNOP for WMO 07280 (Dijon), same day at 12 UTC: T 11.4, Td 3.1, MSL pressure 1018.2.
+        let synop = "SMFR01 LFPW 201200\nAAXX 20121\n07280 11470 62108 10114 20031 30021 40182 58007=\n";
+        let s = service::import_reports(p, &actor(), "synop", "synop.txt", synop.as_bytes(), reference).await.unwrap();
+        assert!(s.values_added + s.values_replaced + s.values_superseded >= 3, "{b:?}: {s:?}");
+        // METAR (priority 50) held T at 12:00; SYNOP (60) outranks it and the METAR value is kept aside.
+        let vals = weather::store::series(p.db.pool(), dijon, t, day, day).await.unwrap();
+        assert_eq!(vals.iter().find(|v| v.0 == day * 1440 + 720).map(|v| v.1), Some(11.4), "{b:?}");
+        // Text that holds no report adds nothing and says why.
+        match service::import_reports(p, &actor(), "synop", "x", b"nothing here", reference).await {
+            Ok(s) => assert!(s.values_added == 0 && s.rejected_count >= 1, "{s:?}"),
+            Err(e) => assert!(e.to_string().contains("no synop report"), "{e}"),
+        }
+    }
+}
