@@ -114,11 +114,14 @@ impl Db {
         } else {
             return Err(DbError::UnsupportedUrl(url.to_string()));
         };
-        let url = if backend == Backend::Sqlite && !url.contains("mode=") {
-            let sep = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{sep}mode=rwc")
-        } else {
-            url.to_string()
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => format!("{url}{sep}mode=rwc"),
+            // Through the Any driver a NULL argument is sent with a placeholder type; a cached
+            // statement first prepared with NULL then fails when given a value ("incorrect binary
+            // data format"). Unnamed statements are typed by each call's own arguments.
+            Backend::Postgres if !url.contains("statement-cache-capacity") => format!("{url}{sep}statement-cache-capacity=0"),
+            _ => url.to_string(),
         };
         if backend == Backend::Sqlite {
             if let Some(parent) = sqlite_path(&url).and_then(|p| std::path::Path::new(&p).parent().map(|p| p.to_path_buf())) {

@@ -100,6 +100,12 @@ impl From<sqlx::Error> for AppError {
         if crate::db::is_unique_violation(&e) {
             return AppError::conflict("already_exists", "an object with the same identifier already exists");
         }
+        // PostgreSQL refuses NUL in text; whatever path let it through, it is the client's input.
+        if let sqlx::Error::Database(d) = &e {
+            if d.message().contains("0x00") {
+                return AppError::bad_request("invalid_characters", "text must not contain NUL characters");
+            }
+        }
         if matches!(e, sqlx::Error::PoolTimedOut) {
             return AppError::new(StatusCode::SERVICE_UNAVAILABLE, "database_busy", "the database is busy; retry shortly");
         }

@@ -101,11 +101,13 @@ const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
 ];
 
 /// Documents the errors every operation can answer, from what it takes: any API token may be
-/// refused (401) and any call rate-limited (429); a JSON body can be malformed, too large, of the
-/// wrong type or invalid (400, 413, 415, 422) and, sent with a session cookie, fail CSRF (403);
-/// path parameters may name nothing (404), query strings be malformed (400); operations that need
-/// an account may be refused (403). These are the extractors' and the middleware's rejections
-/// (`http::extract`, `http::context`); what an operation declares itself is kept.
+/// refused (401) and any call rate-limited (429); any body may be too large (413); a JSON body
+/// may be malformed, of the wrong type or invalid (400, 415, 422); a write sent with a session
+/// cookie may fail CSRF (403); path parameters may name nothing (404), query strings be
+/// malformed (400); operations that need an account may be refused (403). These are the
+/// extractors' and the middleware's rejections (`http::extract`, `http::context`), for the
+/// kernel's operations and the modules' alike. What an operation declares itself is kept; its
+/// problem+json answers without a description of their own become the shared ones.
 fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{Operation, ParameterIn};
     use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, RefOr, ResponseBuilder, Type, ObjectBuilder};
@@ -153,12 +155,14 @@ fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
             let (path_params, query_params) = (has(ParameterIn::Path), has(ParameterIn::Query));
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
             let body = op.request_body.is_some();
+            // `ApiJson` bodies; other bodies (files as bytes) say what they refuse themselves.
+            let json_body = op.request_body.as_ref().is_some_and(|b| b.content.contains_key("application/json"));
             add(op, "401");
             add(op, "429");
             if path_params {
                 add(op, "404");
             }
-            if query_params || body {
+            if query_params || json_body {
                 add(op, "400");
             }
             if secured || write {
@@ -166,6 +170,8 @@ fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
             }
             if body {
                 add(op, "413");
+            }
+            if json_body {
                 add(op, "415");
                 add(op, "422");
             }

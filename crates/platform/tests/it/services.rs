@@ -280,3 +280,26 @@ async fn prometheus_metrics_count_requests_by_route() {
     assert!(text.contains(r#"route="/api/v1/organisations/{slug}",status="404"} 1"#), "routes, not raw paths: {text}");
     assert!(text.contains("communs_jobs_queued 1"), "the purge job: {text}");
 }
+
+#[tokio::test]
+async fn a_statement_takes_null_then_values() {
+    // On PostgreSQL a cached statement first prepared with a NULL argument used to refuse a
+    // value later ("incorrect binary data format in bind parameter").
+    for b in backends() {
+        let app = app(b).await;
+        let db = &app.platform.db;
+        let ddl = "CREATE TABLE nulls_then_values (a BIGINT, b DOUBLE PRECISION, c BIGINT)";
+        db.migrate("test", &[platform::db::Migration { version: 1, name: "t", sqlite: ddl, postgres: ddl }]).await.unwrap();
+        for (b_val, c_val) in [(None, None), (Some(1.5), Some(7i64)), (None, Some(8)), (Some(2.5), None)] {
+            sqlx::query("INSERT INTO nulls_then_values (a, b, c) VALUES ($1, $2, $3)")
+                .bind(1i64)
+                .bind(b_val)
+                .bind(c_val)
+                .execute(db.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{b:?}: {e}"));
+        }
+        let sum: f64 = sqlx::query("SELECT SUM(b) FROM nulls_then_values").fetch_one(db.pool()).await.unwrap().get(0);
+        assert_eq!(sum, 4.0);
+    }
+}

@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(latest))
         .routes(routes!(import))
         .routes(routes!(get_import))
+        .merge(super::ogc::router())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -62,6 +63,7 @@ async fn params(ViewerExt(v): ViewerExt) -> Json<Vec<ParamOut>> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StationsQuery {
     /// Full-text search in names, communes, départements and codes (accent-insensitive).
@@ -173,6 +175,7 @@ fn param(code: &str) -> ApiResult<ParamId> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesQuery {
     /// Parameter mnemonic, e.g. `T`, `RR1`, `PMER`.
@@ -249,6 +252,7 @@ async fn series(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id):
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ObservationsQuery {
     /// Comma-separated parameter mnemonics (default: all).
@@ -327,6 +331,7 @@ async fn observations(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPat
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RangeQuery {
     pub from: String,
@@ -370,6 +375,7 @@ pub async fn daily_values(p: &Platform, station: i64, from: i64, to: i64) -> Res
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct YearsQuery {
     pub from_year: i32,
@@ -460,6 +466,7 @@ pub async fn record_values(p: &Platform, station: i64) -> Result<Vec<RecordOut>,
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NormalsQuery {
     /// First year of the period (default 1991).
@@ -515,6 +522,7 @@ pub async fn normal_values(p: &Platform, station: i64, elements: &[Element], fro
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LatestQuery {
     /// Parameter mnemonic (default `T`).
@@ -547,6 +555,7 @@ async fn latest(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q):
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// `mf` (Météo-France hourly or 6-minute CSV, gzip accepted), `mf-stations` (fiches.json),
@@ -588,10 +597,13 @@ pub async fn run_import(p: &Platform, actor: &platform::audit::Actor, format: &s
 
 /// An import's summary (rejected lines with their numbers and reasons).
 #[utoipa::path(get, path = "/api/v1/weather/imports/{id}", tag = "weather", params(("id" = i64, Path)), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = ImportSummary), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ImportSummary), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn get_import(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<serde_json::Value>> {
     v.principal.authorize(Action::Read, &Target::new("weather", "import"))?;
-    let row = sqlx::query("SELECT summary FROM weather_imports WHERE id = $1").bind(id).fetch_optional(p.db.pool()).await?.ok_or_else(AppError::not_found)?;
+    let row = sqlx::query("SELECT summary, finished_at FROM weather_imports WHERE id = $1").bind(id).fetch_optional(p.db.pool()).await?.ok_or_else(AppError::not_found)?;
+    if row.get::<Option<i64>, _>(1).is_none() {
+        return Err(AppError::conflict("import_in_progress", "this import has not finished yet; its summary comes when it ends"));
+    }
     Ok(Json(serde_json::from_str(&row.get::<String, _>(0)).unwrap_or_default()))
 }
 

@@ -1,2 +1,3 @@
 pub mod api;
+pub mod ogc;
 pub mod pages;
