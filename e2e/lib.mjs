@@ -293,3 +293,48 @@ export async function registerAndVerify(page, adminPage, who, { check = false } 
   await visit(page, link);
   return link;
 }
+
+/**
+ * Creates an API token with every scope through the form of /account/tokens and returns its
+ * secret (shown once).
+ * @param {import('playwright-core').Page} page a page of a logged-in context
+ * @param {string} name
+ * @param {{days?: number}} [opts] days before it expires
+ */
+export async function createToken(page, name, { days = 1 } = {}) {
+  await visit(page, '/account/tokens');
+  await page.fill('#name', name);
+  await page.check('#all');
+  await page.fill('#expires_in_days', String(days));
+  const res = await submit(page, page.locator('form[action="/account/tokens"] button[type="submit"]'));
+  assert.equal(res?.status(), 201, `creating the token ${name}: status ${res?.status()}`);
+  const token = (await page.locator('code#new-token').innerText()).trim();
+  assert.ok(token.length >= 20, `a secret is shown (${token.length} characters)`);
+  return token;
+}
+
+/**
+ * Polls `probe` until it returns a truthy value (which is returned), failing with `what` after
+ * `timeout` ms.
+ * @template T
+ * @param {string} what
+ * @param {() => Promise<T>} probe
+ * @param {{timeout?: number, interval?: number}} [opts]
+ * @returns {Promise<T>}
+ */
+export async function poll(what, probe, { timeout = 10_000, interval = 500 } = {}) {
+  const deadline = Date.now() + timeout;
+  /** @type {unknown} */
+  let last;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

@@ -17,19 +17,36 @@ if (el && Lf) {
   const layer = Lf.layerGroup().addTo(map);
   const cell = 56;
 
-  /** Colour of a value: a blue-to-red ramp over the parameter's usual range. @param {number} v */
+  /**
+   * Colour of a value: a blue-to-red ramp over the parameter's usual range, with black or white
+   * text, whichever contrasts more with it (at least 4.58:1 for any background, WCAG 1.4.3).
+   * @param {number} v
+   * @returns {{bg: string, fg: string}}
+   */
   function colour(v) {
     const ranges = /** @type {Record<string, [number, number]>} */ ({ T: [-10, 35], TN: [-10, 25], TX: [-5, 38], U: [20, 100], RR1: [0, 10], FF: [0, 15], FXI: [0, 30], PMER: [980, 1040] });
     const [lo, hi] = ranges[param] || [0, 100];
     const x = Math.max(0, Math.min(1, (v - lo) / (hi - lo)));
-    return `hsl(${Math.round(240 - 240 * x)}, 75%, 42%)`;
+    const h = Math.round(240 - 240 * x);
+    const [s, l] = [0.75, 0.42];
+    // HSL to sRGB, then relative luminance.
+    const a = s * Math.min(l, 1 - l);
+    const channel = (/** @type {number} */ n) => {
+      const k = (n + h / 30) % 12;
+      const c = Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1)))) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    const lum = 0.2126 * channel(0) + 0.7152 * channel(8) + 0.0722 * channel(4);
+    const fg = 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.05 ? '#fff' : '#000';
+    return { bg: `hsl(${h}, 75%, 42%)`, fg };
   }
 
-  /** @param {string} text @param {string} bg */
-  function label(text, bg) {
+  /** @param {string} text @param {{bg: string, fg: string}} c */
+  function label(text, c) {
     const span = document.createElement('span');
     span.className = 'wx-label';
-    span.style.background = bg;
+    span.style.background = c.bg;
+    span.style.color = c.fg;
     span.textContent = text;
     return Lf.divIcon({ className: 'wx-icon', html: span, iconSize: null });
   }

@@ -112,9 +112,11 @@ pub async fn finish(p: &Platform, actor: &Actor, s: &ImportSummary) -> Result<()
         .bind(s.import_id)
         .execute(tx.conn())
         .await?;
+    // The audit entry keeps the counts; the lists stay in the import's own summary.
     let mut brief = json.clone();
     if let Some(o) = brief.as_object_mut() {
         o.remove("rejected");
+        o.insert("records_broken".into(), serde_json::json!(s.records_broken.len()));
     }
     audit::record(tx.conn(), p.now(), actor, Change { module: "weather", object_type: "import", object_id: s.import_id.to_string(), action: "import", before: None, after: Some(brief) }).await?;
     tx.commit().await
@@ -322,8 +324,10 @@ async fn refresh_record(conn: &mut AnyConnection, station: i64, element: Element
     .bind(day)
     .execute(&mut *conn)
     .await?;
-    // A correction can lower a record; only a value beating the old one is "broken".
-    if !kind.beats(value, current.map(|c| c.0)) {
+    // A correction can lower a record, and a first value only establishes it: "broken" means a
+    // value beat an existing record.
+    let Some(previous) = current else { return Ok(None) };
+    if !kind.beats(value, Some(previous.0)) {
         return Ok(None);
     }
     sqlx::query(

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../../../web/css/app.css")),
-    ("live.js", "text/javascript; charset=utf-8", include_bytes!("../../../../web/js/live.js")),
 ];
 
 /// ETags are computed once per asset, not per request.

@@ -540,7 +540,8 @@ pub struct LatestOut {
 }
 
 /// The latest value of a parameter at every visible station, for the live map.
-#[utoipa::path(get, path = "/api/v1/weather/latest", tag = "weather", params(LatestQuery), responses((status = 200, body = [LatestOut])))]
+#[utoipa::path(get, path = "/api/v1/weather/latest", tag = "weather", params(LatestQuery),
+    responses((status = 200, body = [LatestOut]), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn latest(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q): ApiQuery<LatestQuery>) -> ApiResult<Json<Vec<LatestOut>>> {
     let pid = param(q.param.as_deref().unwrap_or("T"))?;
     let visible = v.principal.read_filter("weather", "station").sql(Some("s.public"), None, Some("s.org_id"));

@@ -111,7 +111,8 @@ async fn records_are_kept_current_and_announced() {
         let app = app(b).await;
         let p = &app.platform;
         let mut rx = p.events.subscribe();
-        import(p, &hourly_file(&DIJON, 2023, 7, 1, 31, 22.0)).await;
+        let first = import(p, &hourly_file(&DIJON, 2023, 7, 1, 31, 22.0)).await;
+        assert!(first.records_broken.is_empty(), "{b:?}: first values establish records, they break none");
         let mut c = app.client();
         let id = c.get("/api/v1/weather/stations").await.json()["data"][0]["id"].as_i64().unwrap();
         let rec = c.get(&format!("/api/v1/weather/stations/{id}/records")).await.json();
