@@ -209,40 +209,37 @@ pub async fn save_block(conn: &mut AnyConnection, station: i64, param: ParamId, 
     Ok(())
 }
 
-/// Values of one parameter over `[from_day, to_day]` as `(utc minute, value)`, in time order.
-pub async fn series(pool: &sqlx::AnyPool, station: i64, param: ParamId, from_day: i64, to_day: i64) -> Result<Vec<(i64, f64, Value)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT day, data FROM weather_blocks WHERE station_id = $1 AND param_id = $2 AND day >= $3 AND day <= $4 ORDER BY day")
+/// Decoded blocks of one parameter over `[from_day, to_day]`, in time order, from a pool or from
+/// inside a transaction.
+async fn blocks<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(exec: E, station: i64, param: ParamId, from_day: i64, to_day: i64) -> Result<Vec<(i64, Vec<Value>)>, sqlx::Error> {
+    sqlx::query("SELECT day, data FROM weather_blocks WHERE station_id = $1 AND param_id = $2 AND day >= $3 AND day <= $4 ORDER BY day")
         .bind(station)
         .bind(i64::from(param.0))
         .bind(from_day)
         .bind(to_day)
-        .fetch_all(pool)
-        .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let day: i64 = r.get(0);
-        let vals = block::decode(&r.get::<Vec<u8>, _>(1)).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        out.extend(vals.into_iter().map(|v| (day * 1440 + i64::from(v.minute), param.from_stored(v.stored), v)));
-    }
-    Ok(out)
+        .fetch_all(exec)
+        .await?
+        .iter()
+        .map(|r| Ok((r.get::<i64, _>(0), block::decode(&r.get::<Vec<u8>, _>(1)).map_err(|e| sqlx::Error::Decode(Box::new(e)))?)))
+        .collect()
 }
 
-/// Same as [`series`] inside a transaction.
+/// Values of one parameter over `[from_day, to_day]` as `(utc minute, value, stored value)`.
+pub async fn series(pool: &sqlx::AnyPool, station: i64, param: ParamId, from_day: i64, to_day: i64) -> Result<Vec<(i64, f64, Value)>, sqlx::Error> {
+    Ok(blocks(pool, station, param, from_day, to_day)
+        .await?
+        .into_iter()
+        .flat_map(|(day, vals)| vals.into_iter().map(move |v| (day * 1440 + i64::from(v.minute), param.from_stored(v.stored), v)))
+        .collect())
+}
+
+/// Values of one parameter as `(utc minute, value)`, inside a transaction.
 pub async fn series_in(conn: &mut AnyConnection, station: i64, param: ParamId, from_day: i64, to_day: i64) -> Result<Vec<(i64, f64)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT day, data FROM weather_blocks WHERE station_id = $1 AND param_id = $2 AND day >= $3 AND day <= $4 ORDER BY day")
-        .bind(station)
-        .bind(i64::from(param.0))
-        .bind(from_day)
-        .bind(to_day)
-        .fetch_all(conn)
-        .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let day: i64 = r.get(0);
-        let vals = block::decode(&r.get::<Vec<u8>, _>(1)).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        out.extend(vals.into_iter().map(|v| (day * 1440 + i64::from(v.minute), param.from_stored(v.stored))));
-    }
-    Ok(out)
+    Ok(blocks(conn, station, param, from_day, to_day)
+        .await?
+        .into_iter()
+        .flat_map(|(day, vals)| vals.into_iter().map(move |v| (day * 1440 + i64::from(v.minute), param.from_stored(v.stored))))
+        .collect())
 }
 
 pub async fn save_daily(conn: &mut AnyConnection, station: i64, element: Element, day: i64, d: Option<&Daily>) -> Result<(), sqlx::Error> {
