@@ -72,9 +72,9 @@ else
 fi
 BASE="http://127.0.0.1:$PORT"
 
-wait_ready() {
+wait_ready() { # $1: the starting process's log
     for i in $(seq 1 600); do
-        kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 30 "$WORK/server.log" >&2; die "the server exited during start-up"; }
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 30 "$1" >&2; die "the server exited during start-up"; }
         if [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" || true)" == "200" ]]; then return; fi
         [[ $i -lt 600 ]] || die "/readyz did not answer 200 within 60 s"
         sleep 0.1
@@ -87,14 +87,14 @@ wait_ready() {
 log "loading demo data with communs demo (data in $WORK/data)"
 COMMUNS_DEMO_WEATHER_YEARS=0 "$BIN" demo --data-dir "$WORK/data" --bind "127.0.0.1:$PORT" >"$WORK/demo.log" 2>&1 &
 SERVER_PID=$!
-wait_ready
+wait_ready "$WORK/demo.log"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 log "starting communs serve on $BASE"
 # Rate limits are switched off: a load generator on one address would otherwise be answered 429.
 COMMUNS_RATE_LIMIT_PER_IP=0 COMMUNS_RATE_LIMIT_PER_TOKEN=0 \
     "$BIN" serve --data-dir "$WORK/data" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-wait_ready
+wait_ready "$WORK/server.log"
 log "ready; pid $SERVER_PID"
 
 # 4. Idle memory -----------------------------------------------------------------------------
