@@ -60,6 +60,12 @@ fn cluster() -> Option<String> {
         if std::fs::create_dir(&lock).is_ok() {
             break;
         }
+        // A lock left by a killed process expires: starting a cluster takes seconds, not minutes.
+        let stale = std::fs::metadata(&lock).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age > Duration::from_secs(60));
+        if stale {
+            let _ = std::fs::remove_dir(&lock);
+            continue;
+        }
         if Instant::now() > deadline {
             return None;
         }
