@@ -124,16 +124,24 @@ impl Platform {
         Ok(rows.iter().map(job_from_row).collect())
     }
 
-    /// Puts a dead or failed job back in the queue now.
-    pub async fn retry_job(&self, id: i64) -> Result<bool, sqlx::Error> {
+    /// Puts a dead job back in the queue now, audited in the same transaction.
+    pub async fn retry_job(&self, id: i64, actor: &crate::audit::Actor) -> Result<bool, sqlx::Error> {
+        let mut tx = self.db.write().await?;
         let n = sqlx::query(
             "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $1, last_error = NULL WHERE id = $2 AND status = 'dead'",
         )
         .bind(self.now())
         .bind(id)
-        .execute(self.db.pool())
+        .execute(tx.conn())
         .await?
         .rows_affected();
+        if n == 1 {
+            crate::audit::record(tx.conn(), self.now(), actor, crate::audit::Change {
+                module: "platform", object_type: "job", object_id: id.to_string(), action: "retry", before: None, after: None,
+            })
+            .await?;
+        }
+        tx.commit().await?;
         self.jobs.wake.notify_one();
         Ok(n == 1)
     }

@@ -847,14 +847,9 @@ async fn admin_jobs(State(p): State<Platform>, ViewerExt(v): ViewerExt, Query(q)
 
 async fn admin_job_retry(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<i64>) -> PageResult {
     need_admin(&p, &v, "job", Action::Update, "/admin/jobs")?;
-    if !p.retry_job(id).await.map_err(|e| page_err(&p, &v)(e.into()))? {
+    if !p.retry_job(id, &v.actor()).await.map_err(|e| page_err(&p, &v)(e.into()))? {
         return Err(error_page(&p, Some(&v), v.locale, AppError::not_found()));
     }
-    let mut tx = p.db.write().await.map_err(|e| page_err(&p, &v)(e.into()))?;
-    crate::audit::record(tx.conn(), p.now(), &v.actor(), crate::audit::Change {
-        module: "platform", object_type: "job", object_id: id.to_string(), action: "retry", before: None, after: None,
-    }).await.map_err(|e| page_err(&p, &v)(e.into()))?;
-    tx.commit().await.map_err(|e| page_err(&p, &v)(e.into()))?;
     Ok(see_other("/admin/jobs"))
 }
 

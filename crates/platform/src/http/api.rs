@@ -682,12 +682,7 @@ async fn admin_jobs(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn admin_retry_job(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     require_platform(&v, "job", Action::Update)?;
-    if p.retry_job(id).await? {
-        let mut tx = p.db.write().await?;
-        crate::audit::record(tx.conn(), p.now(), &v.actor(), crate::audit::Change {
-            module: "platform", object_type: "job", object_id: id.to_string(), action: "retry", before: None, after: None,
-        }).await?;
-        tx.commit().await?;
+    if p.retry_job(id, &v.actor()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::not_found())

@@ -65,7 +65,9 @@ async fn jobs_retry_with_backoff_then_die_and_can_be_retried() {
         }
         let job = p.list_jobs(Some("dead"), 10).await.unwrap();
         assert_eq!(job.len(), 1, "{b:?}");
-        assert!(p.retry_job(id).await.unwrap());
+        assert!(p.retry_job(id, &platform::audit::Actor::system("test")).await.unwrap());
+        let log = platform::audit::list(p.db.pool(), &platform::audit::AuditQuery { object_type: Some("job".into()), limit: 5, ..Default::default() }).await.unwrap();
+        assert_eq!(log[0].action, "retry", "{b:?}: the retry is audited");
         assert_eq!(p.list_jobs(Some("queued"), 10).await.unwrap().len(), 1);
     }
 }
