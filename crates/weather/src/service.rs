@@ -394,21 +394,7 @@ pub async fn import_mf(p: &Platform, actor: &Actor, filename: &str, bytes: &[u8]
                 continue;
             }
             let dep = r.station.departement().to_string();
-            let input = store::StationInput {
-                code: r.station.num_poste.clone(),
-                name: r.station.name.clone(),
-                commune: String::new(),
-                departement: dep.clone(),
-                network: "meteo-france".into(),
-                mf_num_poste: Some(r.station.num_poste.clone()),
-                icao: None,
-                wmo: None,
-                licence: "etalab-2.0".into(),
-                fu_offset: i64::from(climato::fu_offset_minutes(&dep).unwrap_or(0)),
-                lat: r.station.lat,
-                lon: r.station.lon,
-                alti: r.station.alti,
-            };
+            let input = meteo_france_station(&r.station.num_poste, &r.station.name, "", &dep, r.station.lat, r.station.lon, r.station.alti);
             let (id, created) = store::upsert_station(tx.conn(), &input, r.stamp, p.now()).await?;
             if created {
                 summary.stations_created += 1;
@@ -457,21 +443,7 @@ pub async fn import_station_sheets(p: &Platform, actor: &Actor, bytes: &[u8]) ->
     summary.rejected = rejected.into_iter().take(MAX_REPORTED).map(|r| RejectedLine { line: r.line, reason: r.reason }).collect();
     let mut tx = p.db.write().await?;
     for s in &sheets {
-        let input = store::StationInput {
-            code: s.num_poste.clone(),
-            name: s.name.clone(),
-            commune: s.commune.clone(),
-            departement: s.departement.clone(),
-            network: "meteo-france".into(),
-            mf_num_poste: Some(s.num_poste.clone()),
-            icao: None,
-            wmo: None,
-            licence: "etalab-2.0".into(),
-            fu_offset: i64::from(climato::fu_offset_minutes(&s.departement).unwrap_or(0)),
-            lat: s.lat,
-            lon: s.lon,
-            alti: s.alti,
-        };
+        let input = meteo_france_station(&s.num_poste, &s.name, &s.commune, &s.departement, s.lat, s.lon, s.alti);
         let (id, created) = store::upsert_station(tx.conn(), &input, i64::MIN / 2, p.now()).await?;
         sqlx::query("UPDATE weather_stations SET commune = $1, name = $2 WHERE id = $3").bind(&s.commune).bind(&s.name).bind(id).execute(tx.conn()).await?;
         if created {
@@ -485,6 +457,26 @@ pub async fn import_station_sheets(p: &Platform, actor: &Actor, bytes: &[u8]) ->
     }).await?;
     tx.commit().await?;
     Ok(summary)
+}
+
+/// A Météo-France station as the registry keeps it: keyed by NUM_POSTE, Etalab licence, the FU
+/// offset of its département.
+fn meteo_france_station(num_poste: &str, name: &str, commune: &str, dep: &str, lat: f64, lon: f64, alti: f64) -> store::StationInput {
+    store::StationInput {
+        code: num_poste.to_string(),
+        name: name.to_string(),
+        commune: commune.to_string(),
+        departement: dep.to_string(),
+        network: "meteo-france".into(),
+        mf_num_poste: Some(num_poste.to_string()),
+        icao: None,
+        wmo: None,
+        licence: "etalab-2.0".into(),
+        fu_offset: i64::from(climato::fu_offset_minutes(dep).unwrap_or(0)),
+        lat,
+        lon,
+        alti,
+    }
 }
 
 /// Puts a station in the platform's full-text index (name, commune, département, code).
