@@ -54,7 +54,7 @@ fn cluster() -> Option<String> {
     // One process initialises; others wait for it.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        if sock.join(".s.PGSQL.54329").exists() && run(&pg_ctl, &["status", "-D", data.to_str()?]).is_ok_and(|o| o.status.success()) {
+        if ready(&data) && run(&pg_ctl, &["status", "-D", data.to_str()?]).is_ok_and(|o| o.status.success()) {
             return Some(url);
         }
         if std::fs::create_dir(&lock).is_ok() {
@@ -96,6 +96,12 @@ fn cluster() -> Option<String> {
     result
 }
 
+/// Whether the postmaster says it accepts connections: the socket and a running process appear
+/// while it is still starting up ("the database system is starting up" for other processes).
+fn ready(data: &Path) -> bool {
+    std::fs::read_to_string(data.join("postmaster.pid")).is_ok_and(|pid| pid.lines().nth(7).is_some_and(|status| status.trim() == "ready"))
+}
+
 static ADMIN: OnceLock<Option<String>> = OnceLock::new();
 
 /// The admin URL of the test PostgreSQL, if there is one.
@@ -119,7 +125,18 @@ pub async fn fresh_database() -> String {
     let admin = postgres_admin_url().expect("PostgreSQL available");
     sqlx::any::install_default_drivers();
     let name = format!("t_{}_{}", std::process::id(), rand_suffix());
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.expect("connect to test PostgreSQL");
+    let mut attempts = 0;
+    let mut conn = loop {
+        match <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await {
+            Ok(conn) => break conn,
+            // 57P03: started by another test process a moment ago and not yet accepting connections.
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57P03") && attempts < 100 => {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("connect to test PostgreSQL: {e}"),
+        }
+    };
     conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
     replace_db(&admin, &name)
 }
