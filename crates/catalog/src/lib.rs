@@ -1,13 +1,48 @@
-//! The `catalog` module. Its domain is the subject of its own issue; until then it registers its
-//! navigation entry, its messages and its permission objects, and shows an honest
-//! "under construction" page.
-platform::module_under_construction!(
-    Catalog,
-    "catalog",
-    [
-        ("dataset", [Create, Read, Update, Validate, Export, Delete]),
-        ("resource", [Create, Read, Update, Delete]),
-        ("reuse", [Create, Read, Update, Delete]),
-        ("discussion", [Create, Read, Update, Validate, Delete]),
-    ]
-);
+//! The `catalog` module: an open data portal in udata's model (datasets, resources,
+//! organisations, reuses, discussions), its APIs (our own, udata v1, CKAN), search with facets,
+//! an instant API over every table, link checking and DCAT-AP. See README.md.
+pub mod domain;
+pub mod http;
+pub mod service;
+pub mod store;
+
+use platform::access::{Action, ObjectDecl};
+use platform::db::Migration;
+use platform::i18n::Locale;
+use platform::module::{OpenApiRouter, Router};
+use platform::Platform;
+
+pub struct Catalog;
+
+const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog")];
+
+#[platform::module::async_trait]
+impl platform::Module for Catalog {
+    fn id(&self) -> &'static str {
+        "catalog"
+    }
+    fn nav_key(&self) -> &'static str {
+        "catalog.nav"
+    }
+    fn migrations(&self) -> Vec<Migration> {
+        MIGRATIONS.to_vec()
+    }
+    fn messages(&self) -> Vec<(Locale, &'static str)> {
+        vec![(Locale::Fr, include_str!("../locales/fr/messages.toml")), (Locale::En, include_str!("../locales/en/messages.toml"))]
+    }
+    fn api(&self) -> OpenApiRouter<Platform> {
+        http::router()
+    }
+    fn pages(&self) -> Router<Platform> {
+        http::pages::router()
+    }
+    fn permissions(&self) -> Vec<ObjectDecl> {
+        use Action::*;
+        vec![
+            ObjectDecl { object: "dataset", label_key: "catalog.object.dataset", actions: vec![Create, Read, Update, Validate, Export, Delete] },
+            ObjectDecl { object: "resource", label_key: "catalog.object.resource", actions: vec![Create, Read, Update, Delete] },
+            ObjectDecl { object: "reuse", label_key: "catalog.object.reuse", actions: vec![Create, Read, Update, Delete] },
+            ObjectDecl { object: "discussion", label_key: "catalog.object.discussion", actions: vec![Create, Read, Update, Validate, Delete] },
+        ]
+    }
+}

@@ -1,0 +1,2 @@
+//! Integration tests of the catalog module, on SQLite and PostgreSQL.
+mod datasets;
