@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod http;
 pub mod service;
+pub mod social;
 pub mod store;
 
 use platform::access::{Action, ObjectDecl};

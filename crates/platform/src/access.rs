@@ -259,7 +259,8 @@ impl Principal {
             .unwrap_or(Scope::None)
     }
 
-    fn token_allows(&self, module: &str, action: Action) -> bool {
+    /// Whether the API token in use (if any) allows `action` in `module`; sessions allow all.
+    pub fn token_allows(&self, module: &str, action: Action) -> bool {
         self.token_scopes.as_ref().is_none_or(|s| s.allows(module, action))
     }
 

@@ -1,2 +1,10 @@
 //! Integration tests of the catalog module, on SQLite and PostgreSQL.
 mod datasets;
+
+use std::sync::Arc;
+
+use testkit::{Backend, TestApp};
+
+pub async fn app(b: Backend) -> TestApp {
+    TestApp::new(b, vec![Arc::new(catalog::Catalog)]).await
+}
