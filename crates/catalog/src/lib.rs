@@ -1,8 +1,10 @@
 //! The `catalog` module: an open data portal in udata's model (datasets, resources,
 //! organisations, reuses, discussions), its APIs (our own, udata v1, CKAN), search with facets,
 //! an instant API over every table, link checking and DCAT-AP. See README.md.
+pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod publications;
 pub mod service;
 pub mod social;
 pub mod store;
@@ -33,6 +35,13 @@ impl platform::Module for Catalog {
     }
     fn api(&self) -> OpenApiRouter<Platform> {
         http::router()
+    }
+    async fn on_start(&self, p: &Platform) -> anyhow::Result<()> {
+        publications::sync(p).await?;
+        Ok(())
+    }
+    async fn load_demo(&self, p: &Platform) -> anyhow::Result<()> {
+        demo::load(p).await
     }
     fn pages(&self) -> Router<Platform> {
         http::pages::router()

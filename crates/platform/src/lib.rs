@@ -128,6 +128,9 @@ impl Builder {
         }));
         p.sync_publications().await?;
         p.schedule_purge().await?;
+        for m in &p.modules {
+            m.on_start(&p).await?;
+        }
         Ok(p)
     }
 }

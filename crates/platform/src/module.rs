@@ -37,6 +37,11 @@ pub trait Module: Send + Sync + 'static {
     fn assets(&self) -> Vec<(&'static str, &'static str, &'static [u8])> {
         Vec::new()
     }
+    /// Runs once when the platform has started (migrations applied, publications registered):
+    /// for work a module keeps in step with the code, or jobs it schedules. Idempotent.
+    async fn on_start(&self, _platform: &Platform) -> anyhow::Result<()> {
+        Ok(())
+    }
     /// Loads the module's demonstration data (idempotent).
     async fn load_demo(&self, _platform: &Platform) -> anyhow::Result<()> {
         Ok(())

@@ -47,6 +47,28 @@ impl platform::Module for Weather {
     fn jobs(&self) -> Vec<std::sync::Arc<dyn platform::jobs::JobHandler>> {
         vec![std::sync::Arc::new(demo::DemoHistory), std::sync::Arc::new(demo::DemoTick)]
     }
+    fn publications(&self) -> Vec<platform::opendata::Publication> {
+        use platform::opendata::{Publication, PublicationResource};
+        vec![Publication {
+            module: "weather".into(),
+            key: "stations".into(),
+            title_fr: "Stations météorologiques et leurs observations".into(),
+            title_en: "Weather stations and their observations".into(),
+            description_fr: "Les stations publiques du réseau (identifiants Météo-France, OMM, OACI, position, altitude) et leurs observations, \
+                             servies en direct par les API OGC Features (stations) et EDR (observations, CoverageJSON)."
+                .into(),
+            description_en: "The network's public stations (Météo-France, WMO, ICAO identifiers, position, altitude) and their observations, \
+                             served live through OGC API Features (stations) and EDR (observations, CoverageJSON)."
+                .into(),
+            licence: "lov2".into(),
+            resources: vec![
+                PublicationResource { title: "Stations (GeoJSON, OGC API Features)".into(), format: "geojson".into(), path: "/ogc/collections/stations/items?limit=10000".into() },
+                PublicationResource { title: "Collections OGC API (Features et EDR)".into(), format: "json".into(), path: "/ogc/collections".into() },
+                PublicationResource { title: "Dernières valeurs de toutes les stations (JSON)".into(), format: "json".into(), path: "/api/v1/weather/latest".into() },
+            ],
+            updated_at: String::new(),
+        }]
+    }
     async fn load_demo(&self, p: &Platform) -> anyhow::Result<()> {
         demo::load(p).await
     }

@@ -1,5 +1,6 @@
 //! Integration tests of the catalog module, on SQLite and PostgreSQL.
 mod datasets;
+mod publications;
 
 use std::sync::Arc;
 

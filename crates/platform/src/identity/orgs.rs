@@ -153,6 +153,34 @@ impl Platform {
     }
 
     /// Creates an organisation; its creator becomes its first admin.
+    /// The organisation of the platform itself, publisher of the modules' open data; created
+    /// on first use with no member (platform administrators manage it).
+    pub async fn platform_org(&self) -> Result<Organisation, AppError> {
+        const SLUG: &str = "communs";
+        if let Some(o) = self.org_by_slug(SLUG).await? {
+            return Ok(o);
+        }
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO organisations (slug, name, description, created_by, created_at) VALUES ($1, $2, $3, NULL, $4)
+             ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id",
+        )
+        .bind(SLUG)
+        .bind("Plateforme Communs")
+        .bind("Données ouvertes publiées par les modules de cette plateforme.")
+        .bind(now)
+        .fetch_one(tx.conn())
+        .await?
+        .get(0);
+        audit::record(tx.conn(), now, &Actor::system("platform"), Change {
+            module: "platform", object_type: "organisation", object_id: id.to_string(), action: "create",
+            before: None, after: Some(serde_json::json!({ "slug": SLUG })),
+        }).await?;
+        tx.commit().await?;
+        self.org_by_slug(SLUG).await?.ok_or_else(AppError::not_found)
+    }
+
     pub async fn create_org(&self, creator: &User, name: &DisplayName, slug: &Slug, description: &str, actor: &Actor) -> Result<Organisation, AppError> {
         if description.chars().count() > 5000 {
             return Err(AppError::invalid(vec![FieldError::new("description", "too_long")]));
