@@ -18,7 +18,6 @@ THREADS="${BENCH_THREADS:-2}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 DURATION="${BENCH_DURATION:-15s}"
 WARMUP="${BENCH_WARMUP:-3s}"
-OUT="${BENCH_OUT:-$BENCH_DIR/RESULTS.md}"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 BIN="$TARGET_DIR/release/communs"
 
@@ -30,18 +29,11 @@ for v in BENCH_THREADS BENCH_CONNECTIONS BENCH_DURATION BENCH_WARMUP BENCH_PORT 
 done
 INVOCATION+="bash bench/run.sh"
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
-
 WORK="$(mktemp -d /tmp/communs-bench.XXXXXX)"
-SERVER_PID=""
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 cleanup() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -INT "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_server
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -62,40 +54,8 @@ fi
 command -v curl >/dev/null 2>&1 || die "curl is required"
 
 # 3. Server ----------------------------------------------------------------------------------
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if [[ -n "${BENCH_PORT:-}" ]]; then
-    PORT="$BENCH_PORT"
-    port_free "$PORT" || die "port $PORT is taken"
-else
-    PORT=18080
-    while ! port_free "$PORT"; do PORT=$((PORT + 1)); [[ $PORT -lt 18200 ]] || die "no free port in 18080-18199"; done
-fi
-BASE="http://127.0.0.1:$PORT"
-
-wait_ready() { # $1: the starting process's log
-    for i in $(seq 1 600); do
-        kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 30 "$1" >&2; die "the server exited during start-up"; }
-        if [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" || true)" == "200" ]]; then return; fi
-        [[ $i -lt 600 ]] || die "/readyz did not answer 200 within 60 s"
-        sleep 0.1
-    done
-}
-# Demo data (accounts, organisation, the weather stations) is loaded by a first `communs demo`, then
-# the measured server is a fresh `communs serve` on that data: what runs in production. The weather
-# module's multi-year history generation is skipped (COMMUNS_DEMO_WEATHER_YEARS=0) so that no
-# background job competes with the load generator.
-log "loading demo data with communs demo (data in $WORK/data)"
-COMMUNS_DEMO_WEATHER_YEARS=0 "$BIN" demo --data-dir "$WORK/data" --bind "127.0.0.1:$PORT" >"$WORK/demo.log" 2>&1 &
-SERVER_PID=$!
-wait_ready "$WORK/demo.log"
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-log "starting communs serve on $BASE"
-# Rate limits are switched off: a load generator on one address would otherwise be answered 429.
-COMMUNS_RATE_LIMIT_PER_IP=0 COMMUNS_RATE_LIMIT_PER_TOKEN=0 \
-    "$BIN" serve --data-dir "$WORK/data" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-wait_ready "$WORK/server.log"
-log "ready; pid $SERVER_PID"
+pick_port 18080
+start_demo_then_serve
 
 # 4. Idle memory -----------------------------------------------------------------------------
 proc_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }
@@ -106,22 +66,7 @@ IDLE_THREADS="$(proc_kb Threads)"
 log "idle RSS ${IDLE_RSS_KB} kB (peak so far ${IDLE_HWM_KB} kB, ${IDLE_THREADS} threads)"
 
 # 5. API token for the demo administrator ----------------------------------------------------
-JAR="$WORK/cookies.txt"
-meta_csrf() { grep -o '<meta name="csrf-token" content="[^"]*"' | head -n1 | sed 's/.*content="\([^"]*\)"/\1/'; }
-ANON_CSRF="$(curl -sf -c "$JAR" -b "$JAR" -H 'Accept: text/html' "$BASE/login" | meta_csrf)"
-[[ -n "$ANON_CSRF" ]] || die "no csrf-token meta on /login"
-curl -sf -L -o /dev/null -c "$JAR" -b "$JAR" -H 'Accept: text/html' \
-    --data-urlencode 'email=admin@communs.test' --data-urlencode 'password=communs-demo' \
-    --data-urlencode "_csrf=$ANON_CSRF" "$BASE/login" || die "POST /login failed"
-grep -q 'communs_session' "$JAR" || die "login did not set communs_session (wrong demo credentials?)"
-SESSION_CSRF="$(curl -sf -c "$JAR" -b "$JAR" -H 'Accept: text/html' "$BASE/account" | meta_csrf)"
-[[ -n "$SESSION_CSRF" ]] || die "no csrf-token meta on /account"
-TOKEN_JSON="$(curl -sf -c "$JAR" -b "$JAR" -X POST -H 'Content-Type: application/json' \
-    -H "X-CSRF-Token: $SESSION_CSRF" -d '{"name":"bench","scopes":["*"]}' "$BASE/api/v1/me/tokens")" \
-    || die "POST /api/v1/me/tokens failed"
-TOKEN="$(printf '%s' "$TOKEN_JSON" | grep -o '"token"[[:space:]]*:[[:space:]]*"[^"]*"' | head -n1 | sed 's/.*"\([^"]*\)"$/\1/')"
-[[ -n "$TOKEN" ]] || die "no token in the answer: $TOKEN_JSON"
-log "API token obtained"
+get_token
 
 # Sanity: each endpoint answers 200 (and the home page is compressed) before loading it.
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
@@ -144,14 +89,6 @@ wrk_args() {
         home) printf '%s\n' -H 'Accept: text/html' -H 'Accept-Encoding: gzip' ;;
         me) printf '%s\n' -H "Authorization: Bearer $TOKEN" ;;
     esac
-}
-
-# wrk prints latencies as 123.45us / 1.23ms / 1.02s / 1.00m: normalise to milliseconds.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u);
-        f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : -1;
-        if (f < 0) { print "?"; exit } printf "%.2f", n * f }'
 }
 
 # CPU accounting, so that interference from other processes on the machine is visible:
@@ -234,7 +171,7 @@ IDLE_MIB="$(mib "$IDLE_RSS_KB")"
 LOAD_MIB="$(mib "$LOAD_RSS_KB")"
 
 {
-    echo "# Communs kernel benchmark results"
+    echo "## Platform kernel"
     echo
     echo "Produced by \`$INVOCATION\` (from the repository root). Generated file: do not edit by hand; re-run instead."
     echo
@@ -253,7 +190,7 @@ LOAD_MIB="$(mib "$LOAD_RSS_KB")"
     echo "Rate limits are off for the run (\`COMMUNS_RATE_LIMIT_PER_IP=0\`, \`COMMUNS_RATE_LIMIT_PER_TOKEN=0\`): from one"
     echo "loopback address the load would otherwise be answered 429."
     echo
-    echo "## Throughput and latency"
+    echo "### Throughput and latency"
     echo
     echo "| Endpoint | req/s | p50 (ms) | p99 (ms) | errors | body |"
     echo "|---|---:|---:|---:|---|---|"
@@ -261,7 +198,7 @@ LOAD_MIB="$(mib "$LOAD_RSS_KB")"
     echo "| ${LABEL[home]} | ${RPS[home]} | ${P50[home]} | ${P99[home]} | ${ERRS[home]} | ${HOME_WIRE_BYTES} B on the wire (${HOME_ENCODING:-identity}), ${HOME_PLAIN_BYTES} B uncompressed |"
     echo "| ${LABEL[me]} | ${RPS[me]} | ${P50[me]} | ${P99[me]} | ${ERRS[me]} | ${ME_BYTES} B JSON |"
     echo
-    echo "### Where the CPU went during each run"
+    echo "#### Where the CPU went during each run"
     echo
     echo "Shares of the whole machine ($NCPU CPUs × run time). \"Other\" is every other process (builds, tests of other"
     echo "sessions...): when it is not near 0 the run was disturbed and the req/s figures are low by about that much."
@@ -279,14 +216,14 @@ LOAD_MIB="$(mib "$LOAD_RSS_KB")"
     echo "each answer also mints an anonymous CSRF cookie. The authenticated call resolves the token and the account's"
     echo "permissions on every request."
     echo
-    echo "## Memory (VmRSS / VmHWM of the server process)"
+    echo "### Memory (VmRSS / VmHWM of the server process)"
     echo
     echo "| Moment | RSS | Peak RSS (VmHWM) | Threads |"
     echo "|---|---:|---:|---:|"
     echo "| Idle, 3 s after /readyz | ${IDLE_MIB} MiB (${IDLE_RSS_KB} kB) | $(mib "$IDLE_HWM_KB") MiB | ${IDLE_THREADS} |"
     echo "| After the three load runs | ${LOAD_MIB} MiB (${LOAD_RSS_KB} kB) | $(mib "$LOAD_HWM_KB") MiB | ${LOAD_THREADS} |"
     echo
-    echo "## Targets (issue: 2 cores)"
+    echo "### Targets (issue: 2 cores)"
     echo
     echo "| Target | Measured | Verdict |"
     echo "|---|---:|---|"
@@ -297,15 +234,14 @@ LOAD_MIB="$(mib "$LOAD_RSS_KB")"
     echo
     echo "The RSS target is checked against 50 MB = 50,000,000 bytes (48,828 kB), the stricter reading."
     echo
-    echo "## Raw wrk output"
+    echo "### Raw wrk output"
     for name in "${NAMES[@]}"; do
         echo
-        echo "### ${LABEL[$name]}"
+        echo "#### ${LABEL[$name]}"
         echo
         echo '```'
         cat "$WORK/wrk-$name.txt"
         echo '```'
     done
-} >"$OUT"
-
-log "wrote $OUT"
+} >"$WORK/section.md"
+write_section kernel "$WORK/section.md"
