@@ -151,14 +151,25 @@ fn client_ip(p: &Platform, req: &Request) -> String {
         .unwrap_or_else(|| "local".into())
 }
 
+/// The API token of a request: `Authorization: Bearer`, udata's `X-API-KEY`, or what CKAN
+/// clients (ckanapi) send: the bare token in `Authorization` and in `X-CKAN-API-Key`.
 fn api_key(headers: &HeaderMap) -> Option<String> {
     if let Some(v) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let v = v.trim();
         let (scheme, rest) = v.split_once(' ').unwrap_or((v, ""));
         if scheme.eq_ignore_ascii_case("bearer") {
             return Some(rest.trim().to_string());
         }
+        // Only a value shaped like our tokens: other schemes (Basic…) are not ours to refuse.
+        if rest.is_empty() && v.starts_with(crate::identity::TOKEN_PREFIX) {
+            return Some(v.to_string());
+        }
     }
-    headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(|v| v.trim().to_string())
+    ["x-api-key", "x-ckan-api-key"]
+        .iter()
+        .find_map(|h| headers.get(*h))
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
 }
 
 fn wants_html(req: &Request) -> bool {
@@ -558,6 +569,24 @@ mod tests {
         assert_eq!(p.previous_page.as_deref(), Some("/x?page=1&page_size=10"));
         let last: Page<i32> = Page::new(vec![], 3, 10, 25, "/x");
         assert!(last.next_page.is_none());
+    }
+    #[test]
+    fn api_tokens_are_read_from_bearer_udata_and_ckan_headers() {
+        let with = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            api_key(&h)
+        };
+        assert_eq!(with(&[("authorization", "Bearer cmn_a_1")]).as_deref(), Some("cmn_a_1"));
+        assert_eq!(with(&[("x-api-key", "cmn_b_2")]).as_deref(), Some("cmn_b_2"));
+        assert_eq!(with(&[("authorization", "cmn_c_3"), ("x-ckan-api-key", "cmn_c_3")]).as_deref(), Some("cmn_c_3"));
+        assert_eq!(with(&[("x-ckan-api-key", "cmn_d_4")]).as_deref(), Some("cmn_d_4"));
+        // Other schemes and bare values that are not our tokens are left alone.
+        assert_eq!(with(&[("authorization", "Basic dXNlcjpwYXNz")]), None);
+        assert_eq!(with(&[("authorization", "something")]), None);
+        assert_eq!(with(&[]), None);
     }
     #[test]
     fn page_query_bounds() {
