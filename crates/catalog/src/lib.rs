@@ -17,7 +17,7 @@ use platform::Platform;
 
 pub struct Catalog;
 
-const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog")];
+const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog"), platform::migration!(4, "0004_search_generation")];
 
 #[platform::module::async_trait]
 impl platform::Module for Catalog {

@@ -212,11 +212,13 @@ pub async fn delete_dataset(p: &Platform, who: &Principal, actor: &Actor, id: &s
     Ok(())
 }
 
-/// Recomputes and stores a dataset's quality after its resources or their checks changed.
+/// Recomputes and stores a dataset's quality after its resources or their checks changed, from
+/// what the transaction on `conn` sees. Written only when it changed (the search index follows
+/// every write to datasets).
 pub async fn refresh_quality(p: &Platform, conn: &mut sqlx::AnyConnection, dataset_id: &str) -> Result<(), sqlx::Error> {
-    if let Some(d) = store::get_dataset(p.db.pool(), dataset_id).await? {
+    if let Some(d) = store::get_dataset_on(&mut *conn, dataset_id).await? {
         let q = quality::compute(&d, p.now()).score;
-        sqlx::query("UPDATE catalog_datasets SET quality = $1 WHERE id = $2").bind(q).bind(dataset_id).execute(conn).await?;
+        sqlx::query("UPDATE catalog_datasets SET quality = $1 WHERE id = $2 AND quality <> $1").bind(q).bind(dataset_id).execute(conn).await?;
     }
     Ok(())
 }

@@ -71,6 +71,11 @@ pub fn resource_from_row(r: &AnyRow) -> Resource {
 
 /// Fills `resources` of each dataset, in their order.
 pub async fn attach_resources(pool: &AnyPool, datasets: &mut [Dataset]) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    attach_resources_on(&mut conn, datasets).await
+}
+
+pub async fn attach_resources_on(conn: &mut AnyConnection, datasets: &mut [Dataset]) -> Result<(), sqlx::Error> {
     if datasets.is_empty() {
         return Ok(());
     }
@@ -80,7 +85,7 @@ pub async fn attach_resources(pool: &AnyPool, datasets: &mut [Dataset]) -> Resul
     for d in datasets.iter() {
         q = q.bind(&d.id);
     }
-    let rows = q.fetch_all(pool).await?;
+    let rows = q.fetch_all(conn).await?;
     for r in rows.iter().map(resource_from_row) {
         if let Some(d) = datasets.iter_mut().find(|d| d.id == r.dataset_id) {
             d.resources.push(r);
@@ -91,13 +96,19 @@ pub async fn attach_resources(pool: &AnyPool, datasets: &mut [Dataset]) -> Resul
 
 /// A dataset by id or slug (deleted ones included: callers decide), with its resources.
 pub async fn get_dataset(pool: &AnyPool, id_or_slug: &str) -> Result<Option<Dataset>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    get_dataset_on(&mut conn, id_or_slug).await
+}
+
+/// [`get_dataset`] as seen by a transaction.
+pub async fn get_dataset_on(conn: &mut AnyConnection, id_or_slug: &str) -> Result<Option<Dataset>, sqlx::Error> {
     let row = sqlx::query(&format!("SELECT {DATASET_COLS} FROM catalog_datasets d WHERE d.id = $1 OR d.slug = $1"))
         .bind(id_or_slug)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
     let mut ds = [dataset_from_row(&row)];
-    attach_resources(pool, &mut ds).await?;
+    attach_resources_on(conn, &mut ds).await?;
     let [d] = ds;
     Ok(Some(d))
 }
