@@ -8,6 +8,7 @@ pub mod publications;
 pub mod service;
 pub mod social;
 pub mod store;
+pub mod tabular;
 
 use platform::access::{Action, ObjectDecl};
 use platform::db::Migration;
@@ -17,7 +18,7 @@ use platform::Platform;
 
 pub struct Catalog;
 
-const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog"), platform::migration!(4, "0004_search_generation")];
+const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog"), platform::migration!(2, "0002_tabular"), platform::migration!(4, "0004_search_generation")];
 
 #[platform::module::async_trait]
 impl platform::Module for Catalog {
@@ -42,6 +43,9 @@ impl platform::Module for Catalog {
     }
     async fn load_demo(&self, p: &Platform) -> anyhow::Result<()> {
         demo::load(p).await
+    }
+    fn jobs(&self) -> Vec<std::sync::Arc<dyn platform::jobs::JobHandler>> {
+        vec![std::sync::Arc::new(tabular::LoadTable)]
     }
     fn pages(&self) -> Router<Platform> {
         http::pages::router()

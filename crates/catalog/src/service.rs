@@ -280,6 +280,7 @@ pub async fn create_resource(p: &Platform, who: &Principal, actor: &Actor, datas
     audit::record(tx.conn(), now, actor, Change { module: MODULE, object_type: "resource", object_id: r.id.clone(), action: "create", before: None, after: serde_json::to_value(&r).ok() }).await?;
     refresh_quality(p, tx.conn(), &d.id).await?;
     tx.commit().await?;
+    crate::tabular::schedule(p, &r).await;
     p.events.publish(event(p, format!("catalog.resource.{}", r.id), "created", serde_json::json!({ "id": r.id, "dataset": d.id })));
     Ok(r)
 }
@@ -333,6 +334,7 @@ pub async fn update_resource(p: &Platform, who: &Principal, actor: &Actor, datas
     audit::record(tx.conn(), now, actor, Change { module: MODULE, object_type: "resource", object_id: r.id.clone(), action: "update", before: serde_json::to_value(before).ok(), after: serde_json::to_value(&r).ok() }).await?;
     refresh_quality(p, tx.conn(), &d.id).await?;
     tx.commit().await?;
+    crate::tabular::schedule(p, &r).await;
     p.events.publish(event(p, format!("catalog.resource.{}", r.id), "updated", serde_json::json!({ "id": r.id, "dataset": d.id })));
     Ok(r)
 }

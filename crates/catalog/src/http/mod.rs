@@ -4,11 +4,12 @@ pub mod api;
 pub mod ckan;
 pub mod json;
 pub mod pages;
+pub mod tabular;
 pub mod udata;
 
 use platform::module::OpenApiRouter;
 use platform::Platform;
 
 pub fn router() -> OpenApiRouter<Platform> {
-    OpenApiRouter::new().merge(api::router()).merge(udata::router()).merge(ckan::router())
+    OpenApiRouter::new().merge(api::router()).merge(udata::router()).merge(ckan::router()).merge(tabular::router())
 }

@@ -2,6 +2,7 @@
 mod ckan;
 mod datasets;
 mod publications;
+mod tabular;
 
 use std::sync::Arc;
 
