@@ -50,6 +50,13 @@ impl platform::Module for Catalog {
     fn pages(&self) -> Router<Platform> {
         http::pages::router()
     }
+    fn assets(&self) -> Vec<(&'static str, &'static str, &'static [u8])> {
+        vec![
+            ("catalog.css", "text/css; charset=utf-8", include_bytes!("../assets/catalog.css")),
+            ("upload.js", "text/javascript; charset=utf-8", include_bytes!("../assets/upload.js")),
+            ("table.js", "text/javascript; charset=utf-8", include_bytes!("../assets/table.js")),
+        ]
+    }
     fn permissions(&self) -> Vec<ObjectDecl> {
         use Action::*;
         vec![

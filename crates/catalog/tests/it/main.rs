@@ -1,6 +1,7 @@
 //! Integration tests of the catalog module, on SQLite and PostgreSQL.
 mod ckan;
 mod datasets;
+mod pages;
 mod publications;
 mod tabular;
 
