@@ -1205,6 +1205,16 @@ async fn organization_page(State(p): State<Platform>, ViewerExt(v): ViewerExt, P
 
 // ---------------------------------------------------------------- table preview
 
+struct TableHead {
+    name: String,
+    /// `ascending`, `descending` or `none` (for `aria-sort`).
+    sorted: &'static str,
+    sort_href: String,
+    filter_name: String,
+    filter_value: String,
+    numeric: bool,
+}
+
 #[derive(Template)]
 #[template(path = "catalog_table.html")]
 struct TableTpl<'a> {
@@ -1214,19 +1224,148 @@ struct TableTpl<'a> {
     title: String,
     format: String,
     download: String,
+    /// Why there are no rows to show yet (table queued, loading or failed), else empty.
+    state: String,
+    error: Option<String>,
+    heads: Vec<TableHead>,
+    /// Cells with whether they are numbers (aligned right).
+    rows: Vec<Vec<(String, bool)>>,
+    hidden: Vec<(String, String)>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    filtered: bool,
 }
 
-async fn table_page(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(rid): Path<String>) -> Response {
-    let r = async {
-        let res = crate::store::get_resource(p.db.pool(), &rid).await?.ok_or_else(AppError::not_found)?;
-        let d = service::visible_dataset(&p, &v.principal, &res.dataset_id).await?;
-        let ctx = Ctx::new(&p, &v, "/catalog", "catalog.preview.title");
-        let title = format!("{} — {}", ctx.t.t("catalog.preview.title"), res.title);
-        let ctx = ctx.titled(title);
-        Ok(render(&TableTpl { ctx, rid: res.id.clone(), title: res.title.clone(), format: res.format.to_uppercase(), download: res.url.clone(), d }))
-    }
-    .await;
+/// The preview's own parameters, in the tabular API's syntax: `page`, `{column}__sort`, and one
+/// filter per column (`__contains` on text, `__exact` otherwise); empty fields left out.
+fn table_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, v)| !v.trim().is_empty() && (k == "page" || k.ends_with("__sort") || k.ends_with("__contains") || k.ends_with("__exact")))
+        .collect()
+}
+
+const PREVIEW_PAGE_SIZE: i64 = 20;
+
+async fn table_page(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(rid): Path<String>, RawQuery(raw): RawQuery) -> Response {
+    let r = table_inner(&p, &v, &rid, raw.as_deref()).await;
     page(&p, &v, r)
+}
+
+async fn table_inner(p: &Platform, v: &Viewer, rid: &str, raw: Option<&str>) -> Result<Response, AppError> {
+    use crate::tabular::{query, store as tables, types::ColType};
+    let res = crate::store::get_resource(p.db.pool(), rid).await?.ok_or_else(AppError::not_found)?;
+    let d = service::visible_dataset(p, &v.principal, &res.dataset_id).await?;
+    let ctx = Ctx::new(p, v, "/catalog", "catalog.preview.title");
+    let title = format!("{} — {}", ctx.t.t("catalog.preview.title"), res.title);
+    let ctx = ctx.titled(title);
+    let path = format!("/catalog/tables/{rid}");
+    let mut tpl = TableTpl {
+        ctx,
+        rid: res.id.clone(),
+        title: res.title.clone(),
+        format: res.format.to_uppercase(),
+        download: res.url.clone(),
+        d,
+        state: String::new(),
+        error: None,
+        heads: vec![],
+        rows: vec![],
+        hidden: vec![],
+        total: 0,
+        page: 1,
+        pages: 1,
+        prev: None,
+        next: None,
+        filtered: false,
+    };
+    let meta = tables::get(p.db.pool(), rid).await?.filter(|m| m.resource_id.as_deref() == Some(rid));
+    let Some((meta, table)) = meta.and_then(|m| m.table_name.clone().map(|t| (m, t))) else {
+        tpl.state = tpl.ctx.t.t(if matches!(res.format.as_str(), "csv" | "tsv") { "catalog.preview.not_loaded" } else { "catalog.preview.not_tabular" }).to_string();
+        return Ok(render(&tpl));
+    };
+    let mut pairs = table_pairs(raw);
+    pairs.push(("page_size".into(), PREVIEW_PAGE_SIZE.to_string()));
+    let q = match query::parse(&pairs, &meta.columns) {
+        Ok(q) => q,
+        Err(e) => {
+            // A stale link (a column renamed by a reload, a page past the end): the first page, said so.
+            tpl.error = Some(e.errors.iter().map(|f| f.field.clone()).collect::<Vec<_>>().join(", "));
+            pairs.retain(|(k, _)| k == "page_size");
+            query::parse(&pairs, &meta.columns)?
+        }
+    };
+    pairs.retain(|(k, _)| k != "page_size");
+    let pg = p.db.backend() == platform::db::Backend::Postgres;
+    let (sql, count, out) = query::select(&q, &meta.columns, &table, pg, Some((q.page_size, q.offset)));
+    let rows = tables::fetch_rows(p, &sql, &out).await?;
+    let total = match count {
+        Some(c) => tables::count(p, &c).await?,
+        None => meta.row_count,
+    };
+    let fr = v.locale == Locale::Fr;
+    // The API's row id (`__id`) is not a column of the file.
+    tpl.rows = rows
+        .iter()
+        .map(|r| {
+            out.iter()
+                .zip(r)
+                .filter(|(c, _)| c.name != "__id")
+                .map(|(c, x)| {
+                    let text = match x {
+                        crate::tabular::types::Value::Float(f) if fr => f.to_string().replace('.', ","),
+                        other => other.to_csv(),
+                    };
+                    (text, matches!(c.ty, ColType::Integer | ColType::Decimal))
+                })
+                .collect()
+        })
+        .collect();
+    let without = |drop: &dyn Fn(&str) -> bool| pairs.iter().filter(|(k, _)| !drop(k)).cloned().collect::<Vec<_>>();
+    tpl.heads = meta
+        .columns
+        .iter()
+        .map(|c| {
+            let numeric = matches!(c.ty, ColType::Integer | ColType::Decimal);
+            let sort_key = format!("{}__sort", c.name);
+            let current = pairs.iter().find(|(k, _)| *k == sort_key).map(|(_, v)| v.as_str());
+            let mut kept = without(&|k: &str| k == "page" || k.ends_with("__sort"));
+            kept.push((sort_key, if current == Some("asc") { "desc".into() } else { "asc".into() }));
+            let filter_name = format!("{}__{}", c.name, if c.ty == ColType::Text { "contains" } else { "exact" });
+            let filter_value = pairs.iter().find(|(k, _)| *k == filter_name).map(|(_, v)| v.clone()).unwrap_or_default();
+            TableHead {
+                name: c.name.clone(),
+                sorted: match current {
+                    Some("asc") => "ascending",
+                    Some("desc") => "descending",
+                    _ => "none",
+                },
+                sort_href: href_of(&path, &kept),
+                filter_name,
+                filter_value,
+                numeric,
+            }
+        })
+        .collect();
+    tpl.hidden = pairs.iter().filter(|(k, _)| k.ends_with("__sort")).cloned().collect();
+    tpl.filtered = pairs.iter().any(|(k, _)| k.ends_with("__contains") || k.ends_with("__exact"));
+    tpl.total = total;
+    tpl.page = q.page;
+    tpl.pages = ((total + q.page_size - 1) / q.page_size).max(1);
+    let at = |n: i64| {
+        let mut kept = without(&|k: &str| k == "page");
+        if n > 1 {
+            kept.push(("page".into(), n.to_string()));
+        }
+        href_of(&path, &kept)
+    };
+    tpl.prev = (q.page > 1).then(|| at(q.page - 1));
+    tpl.next = (q.page < tpl.pages).then(|| at(q.page + 1));
+    Ok(render(&tpl))
 }
 
 // ---------------------------------------------------------------- files

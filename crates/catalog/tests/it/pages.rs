@@ -50,10 +50,19 @@ async fn search_dataset_and_organization_pages_in_both_languages() {
         let id = trees["id"].as_str().unwrap().to_string();
         api_dataset(&mut alice, json!({ "title": "Budget primitif", "license": "lov2", "tags": ["finances"], "organization": "brest" })).await;
         api_dataset(&mut alice, json!({ "title": "Brouillon secret", "private": true, "organization": "brest" })).await;
-        let (ct, body) = multipart("arbres.csv", "text/csv", b"espece;hauteur\nPlatane;12,5\n", &[]);
+        let mut csv = String::from("espece;hauteur\n");
+        for i in 1..=25 {
+            csv.push_str(&format!("Arbre {i:02};{i},5\n"));
+        }
+        let (ct, body) = multipart("arbres.csv", "text/csv", csv.as_bytes(), &[]);
         let r = alice.request(Method::POST, &format!("/api/v1/catalog/datasets/{id}/upload"), Some(&ct), body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let csv_id = r.json()["id"].as_str().unwrap().to_string();
+        let mut anon = app.client();
+        let waiting = anon.get(&format!("/catalog/tables/{csv_id}?lang=fr")).await.text();
+        assert!(waiting.contains("Le tableau n’est pas encore chargé"), "{waiting}");
+        // The loader job turns the CSV into a table.
+        app.platform.run_ready_jobs("test").await.unwrap();
         let r = alice.post_json(&format!("/api/v1/catalog/datasets/{id}/resources"), &json!({ "title": "Export distant", "url": "https://exemple.fr/arbres.json" })).await;
         let remote_id = r.json()["id"].as_str().unwrap().to_string();
         // What the link checker leaves on a resource.
@@ -65,7 +74,6 @@ async fn search_dataset_and_organization_pages_in_both_languages() {
         assert!(catalog::store::merge_resource_extras(tx.conn(), &remote_id, &patch).await.unwrap());
         tx.commit().await.unwrap();
 
-        let mut anon = app.client();
         // Search page: results, facets as links with exact counts, the private dataset absent.
         let page = anon.get("/catalog?lang=fr").await;
         assert_eq!(page.status, StatusCode::OK);
@@ -136,12 +144,28 @@ async fn search_dataset_and_organization_pages_in_both_languages() {
         assert!(html.contains("<dt>Jeux de données publics</dt><dd>2</dd>"), "{html}");
         assert_eq!(anon.get("/catalog/organizations/nowhere").await.status, StatusCode::NOT_FOUND);
 
-        // Table preview page: the island's hooks, the API links, the download link.
-        let t = anon.get(&format!("/catalog/tables/{csv_id}?lang=en")).await;
+        // Table preview, rendered on the server: sort by a header link, filter per column, pages.
+        let t = anon.get(&format!("/catalog/tables/{csv_id}?lang=fr")).await;
         assert_eq!(t.status, StatusCode::OK);
         let html = t.text();
-        assert!(html.contains(&format!("data-api=\"/api/v1/catalog/tables/{csv_id}\"")) && html.contains("src=\"/assets/catalog/table.js\""));
-        no_raw_keys(&html, "table en");
+        assert!(html.contains("<td>Arbre 01</td><td class=\"num\">1,5</td>"), "first rows, French decimals: {html}");
+        assert!(html.contains("Page 1 / 2 — 25 ligne(s)"), "{html}");
+        assert!(html.contains(&format!("href=\"/catalog/tables/{csv_id}?hauteur__sort=asc\" class=\"sort\"")), "{html}");
+        assert!(html.contains("name=\"espece__contains\"") && html.contains("name=\"hauteur__exact\""), "a filter field per column");
+        assert!(html.contains(&format!("href=\"/catalog/tables/{csv_id}?page=2\" rel=\"next\"")));
+        no_raw_keys(&html, "table fr");
+        let sorted = anon.get(&format!("/catalog/tables/{csv_id}?hauteur__sort=desc&lang=en")).await.text();
+        assert!(sorted.contains("aria-sort=\"descending\"") && sorted.contains("<tbody>\n    <tr><td>Arbre 25</td><td class=\"num\">25.5</td>"), "{sorted}");
+        let filtered = anon.get(&format!("/catalog/tables/{csv_id}?espece__contains=Arbre%201&hauteur__sort=desc&espece__exact=&page=1")).await.text();
+        assert!(filtered.contains("— 10 row(s)") && filtered.contains("<td>Arbre 19</td>") && !filtered.contains("<td>Arbre 20</td>"), "{filtered}");
+        assert!(filtered.contains("<input type=\"hidden\" name=\"hauteur__sort\" value=\"desc\">"), "the filter form keeps the sort");
+        let second = anon.get(&format!("/catalog/tables/{csv_id}?page=2")).await.text();
+        assert!(second.contains("<td>Arbre 21</td>") && !second.contains("<td>Arbre 20</td>") && second.contains("rel=\"prev\""), "{second}");
+        let stale = anon.get(&format!("/catalog/tables/{csv_id}?gone__sort=asc")).await;
+        assert_eq!(stale.status, StatusCode::OK);
+        assert!(stale.text().contains("gone__sort"), "a stale link shows the first page and says what was refused");
+        let json_preview = anon.get(&format!("/catalog/tables/{remote_id}")).await.text();
+        assert!(json_preview.contains("not a CSV table"), "{json_preview}");
         assert_eq!(anon.get("/catalog/tables/nope").await.status, StatusCode::NOT_FOUND);
         assert_eq!(anon.get("/assets/catalog/catalog.css").await.header("content-type"), Some("text/css; charset=utf-8"));
         assert_eq!(anon.get("/assets/catalog/upload.js").await.header("content-type"), Some("text/javascript; charset=utf-8"));
