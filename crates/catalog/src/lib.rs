@@ -54,7 +54,6 @@ impl platform::Module for Catalog {
         vec![
             ("catalog.css", "text/css; charset=utf-8", include_bytes!("../assets/catalog.css")),
             ("upload.js", "text/javascript; charset=utf-8", include_bytes!("../assets/upload.js")),
-            ("table.js", "text/javascript; charset=utf-8", include_bytes!("../assets/table.js")),
         ]
     }
     fn permissions(&self) -> Vec<ObjectDecl> {
