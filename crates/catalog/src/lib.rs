@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod linkcheck;
 pub mod publications;
 pub mod service;
 pub mod social;
@@ -18,7 +19,7 @@ use platform::Platform;
 
 pub struct Catalog;
 
-const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog"), platform::migration!(2, "0002_tabular"), platform::migration!(4, "0004_search_generation")];
+const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog"), platform::migration!(2, "0002_tabular"), platform::migration!(3, "0003_checks"), platform::migration!(4, "0004_search_generation")];
 
 #[platform::module::async_trait]
 impl platform::Module for Catalog {
@@ -39,13 +40,14 @@ impl platform::Module for Catalog {
     }
     async fn on_start(&self, p: &Platform) -> anyhow::Result<()> {
         publications::sync(p).await?;
+        linkcheck::schedule(p).await?;
         Ok(())
     }
     async fn load_demo(&self, p: &Platform) -> anyhow::Result<()> {
         demo::load(p).await
     }
     fn jobs(&self) -> Vec<std::sync::Arc<dyn platform::jobs::JobHandler>> {
-        vec![std::sync::Arc::new(tabular::LoadTable)]
+        vec![std::sync::Arc::new(tabular::LoadTable), std::sync::Arc::new(linkcheck::CheckLinks), std::sync::Arc::new(linkcheck::CheckUrls), std::sync::Arc::new(linkcheck::Callback)]
     }
     fn pages(&self) -> Router<Platform> {
         http::pages::router()

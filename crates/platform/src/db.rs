@@ -172,7 +172,13 @@ impl Db {
             Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        // IMMEDIATE takes SQLite's write lock at once (waiting up to the busy timeout): a deferred
+        // transaction that reads first fails with SQLITE_BUSY_SNAPSHOT (517) when it comes to
+        // write after an autocommit statement elsewhere (job claims, progress) wrote in between.
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx { tx, _guard: guard })
     }
 

@@ -305,3 +305,25 @@ async fn a_statement_takes_null_then_values() {
         assert_eq!(sum, 4.0);
     }
 }
+
+#[tokio::test]
+async fn a_write_transaction_that_reads_first_survives_an_autocommit_write() {
+    // A deferred SQLite transaction that read, then wrote after another connection's autocommit
+    // write, failed with SQLITE_BUSY_SNAPSHOT (517) ("database is locked") instead of waiting.
+    for b in backends() {
+        let app = app(b).await;
+        let db = app.platform.db.clone();
+        let ddl = "CREATE TABLE snapshot_upgrade (n BIGINT NOT NULL)";
+        db.migrate("test", &[platform::db::Migration { version: 1, name: "t", sqlite: ddl, postgres: ddl }]).await.unwrap();
+        let mut tx = db.write().await.unwrap();
+        let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM snapshot_upgrade").fetch_one(tx.conn()).await.unwrap();
+        let other = db.clone();
+        let outside = tokio::spawn(async move { sqlx::query("INSERT INTO snapshot_upgrade (n) VALUES (2)").execute(other.pool()).await });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        sqlx::query("INSERT INTO snapshot_upgrade (n) VALUES (1)").execute(tx.conn()).await.unwrap_or_else(|e| panic!("{b:?}: {e}"));
+        tx.commit().await.unwrap();
+        outside.await.unwrap().unwrap_or_else(|e| panic!("{b:?}: {e}"));
+        let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM snapshot_upgrade").fetch_one(db.pool()).await.unwrap();
+        assert_eq!((before, after), (0, 2));
+    }
+}
