@@ -221,9 +221,10 @@ pub async fn save_state(conn: &mut AnyConnection, s: &UrlState, now: i64) -> Res
     Ok(())
 }
 
-/// URLs due for a check, oldest due first.
+/// URLs due for a check, oldest due first; among equals by hash, which mixes hosts in a batch
+/// (by URL, a batch would be one host's files, waiting on its politeness delay one by one).
 pub async fn due(pool: &AnyPool, now: i64, limit: i64) -> Result<Vec<UrlState>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {STATE_COLS} FROM catalog_check_urls WHERE next_check_at <= $1 ORDER BY next_check_at, url LIMIT $2"))
+    let rows = sqlx::query(&format!("SELECT {STATE_COLS} FROM catalog_check_urls WHERE next_check_at <= $1 ORDER BY next_check_at, url_hash, url LIMIT $2"))
         .bind(now)
         .bind(limit)
         .fetch_all(pool)
