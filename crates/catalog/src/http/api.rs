@@ -172,10 +172,18 @@ pub async fn run_search(p: &Platform, v: &platform::http::Viewer, q: &DatasetQue
     let ctx = json::context(p, &res.datasets).await?;
     let mut facets = res.facets;
     if let Some(f) = facets.as_mut() {
-        for item in f.organization.iter_mut() {
-            if let Ok(id) = item.name.parse::<i64>() {
-                if let Some(slug) = sqlx::query_scalar::<_, String>("SELECT slug FROM organisations WHERE id = $1").bind(id).fetch_optional(p.db.pool()).await? {
-                    item.name = slug;
+        let ids: Vec<i64> = f.organization.iter().filter_map(|i| i.name.parse().ok()).collect();
+        if !ids.is_empty() {
+            let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+            let slugs: std::collections::HashMap<i64, String> = sqlx::query(&format!("SELECT id, slug FROM organisations WHERE id IN ({})", list.join(",")))
+                .fetch_all(p.db.pool())
+                .await?
+                .iter()
+                .map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1)))
+                .collect();
+            for item in f.organization.iter_mut() {
+                if let Some(slug) = item.name.parse::<i64>().ok().and_then(|id| slugs.get(&id)) {
+                    item.name = slug.clone();
                 }
             }
         }

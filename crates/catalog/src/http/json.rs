@@ -179,13 +179,18 @@ pub async fn context(p: &Platform, datasets: &[Dataset]) -> Result<Context, sqlx
     let mut org_ids: Vec<i64> = datasets.iter().filter_map(|d| d.org_id).collect();
     org_ids.sort();
     org_ids.dedup();
-    for id in org_ids {
-        let row = sqlx::query("SELECT o.name, o.slug, c.acronym FROM organisations o LEFT JOIN catalog_org_profiles c ON c.org_id = o.id WHERE o.id = $1")
-            .bind(id)
-            .fetch_optional(p.db.pool())
-            .await?;
-        if let Some(r) = row {
-            ctx.orgs.insert(id, org_ref(p, id, r.get(0), r.get(1), r.get(2)));
+    if !org_ids.is_empty() {
+        // Integers, inlined: one query for the page's organisations.
+        let list: Vec<String> = org_ids.iter().map(|i| i.to_string()).collect();
+        let rows = sqlx::query(&format!(
+            "SELECT o.id, o.name, o.slug, c.acronym FROM organisations o LEFT JOIN catalog_org_profiles c ON c.org_id = o.id WHERE o.id IN ({})",
+            list.join(",")
+        ))
+        .fetch_all(p.db.pool())
+        .await?;
+        for r in rows {
+            let id: i64 = r.get(0);
+            ctx.orgs.insert(id, org_ref(p, id, r.get(1), r.get(2), r.get(3)));
         }
     }
     let ids: Vec<&str> = datasets.iter().map(|d| d.id.as_str()).collect();
