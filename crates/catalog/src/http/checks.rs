@@ -108,9 +108,28 @@ async fn resource_checks(State(p): State<Platform>, ViewerExt(v): ViewerExt, Api
 #[utoipa::path(get, path = "/api/v1/catalog/checks", tag = "catalog", params(UrlHistoryQuery),
     responses((status = 200, body = Page<CheckRecord>), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn url_checks(State(p): State<Platform>, ApiQuery(q): ApiQuery<UrlHistoryQuery>) -> ApiResult<Json<Page<CheckRecord>>> {
+async fn url_checks(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q): ApiQuery<UrlHistoryQuery>) -> ApiResult<Json<Page<CheckRecord>>> {
     let (page, size) = platform::http::PageQuery { page: q.page, page_size: q.page_size }.resolve()?;
     let url = CheckUrl::parse(&q.url).map_err(|e| url_error("url", e))?;
+    // A URL only used by resources of datasets the viewer cannot read stays unknown to them: its
+    // history would tell that the private dataset exists and what it links to.
+    let datasets: Vec<String> = sqlx::query_scalar("SELECT DISTINCT dataset_id FROM catalog_resources WHERE url = $1 OR url = $2")
+        .bind(&q.url)
+        .bind(url.as_str())
+        .fetch_all(p.db.pool())
+        .await?;
+    if !datasets.is_empty() {
+        let mut readable = false;
+        for d in &datasets {
+            if crate::service::visible_dataset(&p, &v.principal, d).await.is_ok() {
+                readable = true;
+                break;
+            }
+        }
+        if !readable {
+            return Err(AppError::not_found());
+        }
+    }
     let (items, total) = store::history(p.db.pool(), url.as_str(), page, size).await?;
     let base = format!("/api/v1/catalog/checks?{}", serde_urlencoded::to_string([("url", url.as_str())]).unwrap_or_default());
     Ok(Json(page_of(items, page, size, total, &base)))

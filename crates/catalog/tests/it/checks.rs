@@ -424,6 +424,10 @@ async fn private_datasets_hide_their_checks() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!(editor.get(&format!("/api/v1/catalog/resources/{rid}/checks")).await.status, StatusCode::OK);
         assert_eq!(app.client().get(&format!("/api/v1/catalog/resources/{rid}/checks")).await.status, StatusCode::NOT_FOUND);
+        // Nor by its URL.
+        let by_url = format!("/api/v1/catalog/checks?url={}", format!("{base}/ok.csv").replace(':', "%3A").replace('/', "%2F"));
+        assert_eq!(editor.get(&by_url).await.json()["total"], 1);
+        assert_eq!(app.client().get(&by_url).await.status, StatusCode::NOT_FOUND);
     }
 }
 
