@@ -151,6 +151,14 @@ pub fn bind<'q>(q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>
     }
 }
 
+/// [`bind`] without copying text.
+pub fn bind_owned<'q>(q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, v: Value, ty: ColType) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    match v {
+        Value::Text(s) => q.bind(s),
+        other => bind(q, &other, ty),
+    }
+}
+
 fn arg_type(v: &Value) -> ColType {
     match v {
         Value::Int(_) => ColType::Integer,
