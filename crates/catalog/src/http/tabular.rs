@@ -403,6 +403,8 @@ async fn apify(State(p): State<Platform>, headers: HeaderMap, RawQuery(raw): Raw
     }
 }
 
+// csvapi's errors are whole responses; they are rare, their size does not matter.
+#[allow(clippy::result_large_err)]
 async fn csvapi_meta(p: &Platform, hash: &str) -> Result<(TableMeta, String), Response> {
     let not_found = || csvapi_error(StatusCode::NOT_FOUND, "Database has probably been removed or does not exist yet.");
     if hash.len() != 32 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -418,6 +420,7 @@ async fn csvapi_meta(p: &Platform, hash: &str) -> Result<(TableMeta, String), Re
     }
 }
 
+#[allow(clippy::result_large_err)]
 fn csvapi_query(pairs: &[(String, String)], cols: &[Column]) -> Result<Query, Response> {
     query::parse_csvapi(pairs, cols).map_err(|e| {
         let names: Vec<String> = e.errors.iter().map(|f| format!("{} ({})", f.field, f.code)).collect();

@@ -262,6 +262,10 @@ pub fn classify(s: &str) -> Shape {
     shape
 }
 
+/// A cell that does not fit its column's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Misfit;
+
 /// A type and how to read its cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reader {
@@ -274,7 +278,7 @@ impl Reader {
     pub const TEXT: Reader = Reader { ty: ColType::Text, decimal_comma: false };
 
     /// Reads a raw cell; a value that does not fit the type becomes an error.
-    pub fn read(&self, raw: &str) -> Result<Value, ()> {
+    pub fn read(&self, raw: &str) -> Result<Value, Misfit> {
         if is_null(raw) {
             return Ok(Value::Null);
         }
@@ -283,18 +287,18 @@ impl Reader {
         }
         let s = raw.trim();
         match self.ty {
-            ColType::Integer => strip_groups(s).and_then(|b| b.parse::<i64>().ok()).map(Value::Int).ok_or(()),
+            ColType::Integer => strip_groups(s).and_then(|b| b.parse::<i64>().ok()).map(Value::Int).ok_or(Misfit),
             ColType::Decimal => {
-                let b = strip_groups(s).ok_or(())?;
+                let b = strip_groups(s).ok_or(Misfit)?;
                 let b = if self.decimal_comma { b.replace(',', ".") } else { b.into_owned() };
                 if !self.decimal_comma && s.contains(',') {
-                    return Err(());
+                    return Err(Misfit);
                 }
-                b.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::Float).ok_or(())
+                b.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::Float).ok_or(Misfit)
             }
-            ColType::Boolean => parse_bool(s).map(Value::Bool).ok_or(()),
-            ColType::Date => parse_date(s).map(Value::Text).ok_or(()),
-            ColType::Datetime => parse_datetime(s).map(Value::Text).ok_or(()),
+            ColType::Boolean => parse_bool(s).map(Value::Bool).ok_or(Misfit),
+            ColType::Date => parse_date(s).map(Value::Text).ok_or(Misfit),
+            ColType::Datetime => parse_datetime(s).map(Value::Text).ok_or(Misfit),
             ColType::Text => unreachable!(),
         }
     }
@@ -326,7 +330,7 @@ pub fn luhn(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    matches!(sum % 10, 0)
 }
 
 #[cfg(test)]
@@ -345,7 +349,7 @@ mod tests {
         assert_eq!(dec(true).read("2,25"), Ok(Value::Float(2.25)));
         assert_eq!(dec(true).read("-0,5"), Ok(Value::Float(-0.5)));
         assert_eq!(dec(true).read("1 234,5"), Ok(Value::Float(1234.5)));
-        assert_eq!(dec(false).read("1,5"), Err(()));
+        assert_eq!(dec(false).read("1,5"), Err(Misfit));
         assert_eq!(classify("1.5").mask, DEC_DOT);
         assert_eq!(classify("12").mask, INT | DEC_DOT | DEC_COMMA);
         assert_eq!(classify("1 234").mask, INT | DEC_DOT | DEC_COMMA);
