@@ -24,6 +24,10 @@ use crate::domain::licence;
 use crate::domain::model::{Dataset, Resource};
 use crate::service;
 use crate::store::search::{self, DatasetQuery, FacetItem};
+use crate::tabular;
+use crate::tabular::profile::Column;
+use crate::tabular::query::{self, Filter, Format, Op, Query};
+use crate::tabular::types::{ColType, Value as TValue};
 
 pub fn router() -> OpenApiRouter<Platform> {
     OpenApiRouter::new()
@@ -50,6 +54,7 @@ const ACTIONS: &[(&str, &str)] = &[
     ("license_list", "The licences datasets may use."),
     ("status_show", "What this site is and which API it speaks."),
     ("help_show", "The help of an action. Parameter: name."),
+    ("datastore_search", "Rows of a resource's loaded table. Parameters: resource_id, filters, q, fields, sort, limit (max 32000), offset, include_total, records_format."),
 ];
 
 /// An error in CKAN's shape: the HTTP status CKAN uses and the `error` object its clients
@@ -162,6 +167,7 @@ async fn dispatch(p: &Platform, v: &Viewer, name: &str, params: &Params) -> Ckan
         "license_list" => Ok(license_list()),
         "status_show" => Ok(status_show(p)),
         "help_show" => help_show(params),
+        "datastore_search" => datastore_search(p, v, params).await,
         _ => Err(CkanError::bad_request(format!("Action name not known: {}", name.chars().take(100).collect::<String>()))),
     }
 }
@@ -347,10 +353,18 @@ fn org_dict(o: &Org, with_count: bool) -> Value {
 
 // ----- datasets -----
 
-/// Resources whose table is loaded for the datastore.
+/// Resources whose table is loaded (by the tabular loader): CKAN's `datastore_active`.
 async fn datastore_active(p: &Platform, ids: &[&str]) -> CkanResult<HashSet<String>> {
-    let _ = (p, ids);
-    Ok(HashSet::new())
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ph: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT resource_id FROM catalog_tables WHERE table_name IS NOT NULL AND resource_id IN ({})", ph.join(","));
+    let mut q = sqlx::query_scalar::<_, String>(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(p.db.pool()).await?.into_iter().collect())
 }
 
 fn resource_dict(p: &Platform, r: &Resource, position: usize, active: &HashSet<String>) -> Value {
@@ -608,29 +622,24 @@ impl SolrFilters {
 /// The store's sort for CKAN's `sort` (`metadata_modified desc`, `title_string asc`, `score desc, …`).
 /// `None` is the default order (relevance when searching words, newest first otherwise).
 pub fn parse_sort(s: &str) -> Result<Option<String>, String> {
-    for clause in s.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        let mut parts = clause.split_whitespace();
-        let field = parts.next().unwrap_or("");
-        let desc = match parts.next().map(str::to_ascii_lowercase).as_deref() {
-            None | Some("asc") => false,
-            Some("desc") => true,
-            Some(other) => return Err(format!("sort direction {other:?} is not asc or desc")),
-        };
-        let key = match field {
-            "score" | "rank" => {
-                if desc {
-                    return Ok(None);
-                }
-                return Err("score sorts descending only".into());
-            }
-            "metadata_modified" => "last_update",
-            "metadata_created" => "created",
-            "title_string" | "title" => "title",
-            other => return Err(format!("cannot sort by {other:?} (metadata_modified, metadata_created, title_string, score)")),
-        };
-        return Ok(Some(if desc { format!("-{key}") } else { key.to_string() }));
-    }
-    Ok(None)
+    // The first clause decides: the store breaks ties itself.
+    let Some(clause) = s.split(',').map(str::trim).find(|c| !c.is_empty()) else { return Ok(None) };
+    let mut parts = clause.split_whitespace();
+    let field = parts.next().unwrap_or("");
+    let desc = match parts.next().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => return Err(format!("sort direction {other:?} is not asc or desc")),
+    };
+    let key = match field {
+        "score" | "rank" if desc => return Ok(None),
+        "score" | "rank" => return Err("score sorts descending only".into()),
+        "metadata_modified" => "last_update",
+        "metadata_created" => "created",
+        "title_string" | "title" => "title",
+        other => return Err(format!("cannot sort by {other:?} (metadata_modified, metadata_created, title_string, score)")),
+    };
+    Ok(Some(if desc { format!("-{key}") } else { key.to_string() }))
 }
 
 /// Our search pages by page number; CKAN by offset. The rows `start..start + rows` lie in one
@@ -844,13 +853,186 @@ fn status_show(p: &Platform) -> Value {
         "ckan_version": "2.10.0",
         "error_emails_to": Value::Null,
         "locale_default": "fr",
-        "extensions": [],
+        "extensions": ["datastore"],
     })
 }
 
 fn help_show(params: &Params) -> CkanResult<Value> {
     let name = params.required("name")?;
     ACTIONS.iter().find(|(n, _)| *n == name).map(|(_, h)| json!(h)).ok_or_else(|| CkanError::not_found("Action function not found"))
+}
+
+// ----- datastore -----
+
+/// CKAN's field types for the loader's column types.
+fn ckan_type(t: ColType) -> &'static str {
+    match t {
+        ColType::Integer => "int",
+        ColType::Decimal => "numeric",
+        ColType::Boolean => "bool",
+        ColType::Date => "date",
+        ColType::Datetime => "timestamp",
+        ColType::Text => "text",
+    }
+}
+
+fn column_index(cols: &[Column], name: &str, param: &str) -> CkanResult<usize> {
+    cols.iter().position(|c| c.name == name).ok_or_else(|| CkanError::field(param, &format!("field \"{name}\" not in table")))
+}
+
+fn query_value(col: &Column, v: &Value, param: &str) -> CkanResult<TValue> {
+    let raw = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return Err(CkanError::field(param, &format!("invalid value for \"{}\"", col.name))),
+    };
+    col.reader().read_query(&raw).ok_or_else(|| CkanError::field(param, &format!("invalid value for \"{}\" ({})", col.name, ckan_type(col.ty))))
+}
+
+/// CKAN's `sort`: `"a, b desc"` or a list of such clauses.
+fn datastore_sort(params: &Params, cols: &[Column]) -> CkanResult<Vec<(usize, bool)>> {
+    let clauses: Vec<String> = match params.get("sort") {
+        Some(Value::Array(_)) => params.list("sort")?,
+        _ => params.text("sort")?.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+    };
+    let mut out = Vec::new();
+    for c in clauses.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        let (name, desc) = match c.rsplit_once(' ') {
+            Some((n, d)) if d.eq_ignore_ascii_case("desc") => (n.trim(), true),
+            Some((n, d)) if d.eq_ignore_ascii_case("asc") => (n.trim(), false),
+            _ => (c, false),
+        };
+        let name = name.trim_matches('"');
+        // Rows come in `_id` order once the other keys are equal.
+        if name == "_id" {
+            continue;
+        }
+        out.push((column_index(cols, name, "sort")?, desc));
+    }
+    Ok(out)
+}
+
+fn csv_records(rows: &[Vec<Value>], delimiter: u8) -> String {
+    let mut w = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|v| match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }).collect();
+        let _ = w.write_record(&cells);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+async fn datastore_search(p: &Platform, v: &Viewer, params: &Params) -> CkanResult<Value> {
+    let rid = match params.text("resource_id")? {
+        Some(r) if !r.trim().is_empty() => r,
+        _ => params.required("id").map_err(|_| CkanError::field("resource_id", "Missing value"))?,
+    };
+    let rid = rid.trim().to_string();
+    let missing = || CkanError::not_found(&format!("Resource \"{rid}\" was not found."));
+    let r = crate::store::get_resource(p.db.pool(), &rid).await?.ok_or_else(missing)?;
+    service::visible_dataset(p, &v.principal, &r.dataset_id).await.map_err(|_| missing())?;
+    let meta = tabular::store::get(p.db.pool(), &rid).await?.filter(|m| m.resource_id.as_deref() == Some(rid.as_str())).ok_or_else(missing)?;
+    let table = meta.table_name.clone().ok_or_else(missing)?;
+    let cols = &meta.columns;
+
+    let limit = params.natural("limit", 100, 32_000)?;
+    let offset = params.natural("offset", 0, i64::MAX / 2)?;
+    let mut filters = Vec::new();
+    let filter_obj = params.object("filters")?.unwrap_or_default();
+    for (name, want) in &filter_obj {
+        let ci = column_index(cols, name, "filters")?;
+        let (op, values) = match want {
+            Value::Array(items) => (Op::In, items.iter().map(|i| query_value(&cols[ci], i, "filters")).collect::<CkanResult<Vec<_>>>()?),
+            Value::Null => (Op::IsNull, vec![]),
+            one => (Op::Exact, vec![query_value(&cols[ci], one, "filters")?]),
+        };
+        if op == Op::In && values.is_empty() {
+            return Err(CkanError::field("filters", &format!("empty list for \"{name}\"")));
+        }
+        filters.push(Filter { col: ci, op, values });
+    }
+    // `q` as text searches every text column; as an object, each named column contains its text.
+    let mut text = None;
+    match params.get("q") {
+        Some(Value::Object(per_field)) => {
+            for (name, t) in per_field {
+                let ci = column_index(cols, name, "q")?;
+                let t = t.as_str().ok_or_else(|| CkanError::field("q", "Must be a string or an object of strings"))?;
+                filters.push(Filter { col: ci, op: Op::Contains, values: vec![TValue::Text(t.to_string())] });
+            }
+        }
+        _ => text = params.text("q")?.filter(|t| !t.trim().is_empty()),
+    }
+    let columns: Vec<usize> = match params.get("fields") {
+        None => (0..cols.len()).collect(),
+        Some(Value::Array(_)) => params.list("fields")?.iter().filter(|f| *f != "_id").map(|f| column_index(cols, f.trim(), "fields")).collect::<CkanResult<_>>()?,
+        Some(_) => params.text("fields")?.unwrap_or_default().split(',').map(str::trim).filter(|f| !f.is_empty() && *f != "_id").map(|f| column_index(cols, f, "fields")).collect::<CkanResult<_>>()?,
+    };
+    let sort = datastore_sort(params, cols)?;
+    let include_total = params.boolean("include_total", true)?;
+    let format = params.text("records_format")?.unwrap_or_else(|| "objects".into());
+    if !["objects", "lists", "csv", "tsv"].contains(&format.as_str()) {
+        return Err(CkanError::field("records_format", "Value must be one of: objects, lists, csv, tsv"));
+    }
+    let q = Query {
+        filters,
+        sort,
+        columns,
+        q: text.clone(),
+        group_by: vec![],
+        aggs: vec![],
+        page: 1,
+        page_size: limit,
+        offset,
+        format: Format::Json,
+        paged: true,
+    };
+    let pg = p.db.backend() == platform::db::Backend::Postgres;
+    let (sql, count, out) = query::select(&q, cols, &table, pg, Some((limit, offset)));
+    let rows: Vec<Vec<Value>> = tabular::store::fetch_rows(p, &sql, &out).await?.iter().map(|r| r.iter().map(TValue::to_json).collect()).collect();
+    let names: Vec<String> = out.iter().map(|c| if c.name == "__id" { "_id".to_string() } else { c.name.clone() }).collect();
+    let fields: Vec<Value> = out.iter().zip(&names).map(|(c, n)| json!({ "id": n, "type": ckan_type(c.ty) })).collect();
+    let records = match format.as_str() {
+        "lists" => json!(rows),
+        "csv" => json!(csv_records(&rows, b',')),
+        "tsv" => json!(csv_records(&rows, b'\t')),
+        _ => json!(rows.iter().map(|r| names.iter().cloned().zip(r.iter().cloned()).collect::<Map<String, Value>>()).collect::<Vec<_>>()),
+    };
+    let link = |off: i64| {
+        let mut pairs: Vec<(String, String)> = vec![("resource_id".into(), rid.clone())];
+        if off > 0 {
+            pairs.push(("offset".into(), off.to_string()));
+        }
+        if limit != 100 {
+            pairs.push(("limit".into(), limit.to_string()));
+        }
+        format!("/api/3/action/datastore_search?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    };
+    let mut result = json!({
+        "resource_id": rid,
+        "fields": fields,
+        "records": records,
+        "records_format": format,
+        "limit": limit,
+        "offset": offset,
+        "filters": filter_obj,
+        "_links": { "start": link(0), "next": link(offset + limit) },
+    });
+    if let Some(t) = text {
+        result["q"] = json!(t);
+    }
+    if include_total {
+        result["total"] = json!(match count {
+            Some(c) => tabular::store::count(p, &c).await?,
+            None => meta.row_count,
+        });
+        result["total_was_estimated"] = json!(false);
+    }
+    Ok(result)
 }
 
 #[cfg(test)]

@@ -317,3 +317,67 @@ async fn organizations_tags_licences_and_site() {
         assert_eq!(v, json!({ "version": 3 }));
     }
 }
+
+#[tokio::test]
+async fn datastore_search_reads_loaded_tables() {
+    for b in backends() {
+        let Fixture { app, mut alice, trees, upload } = fixture(b).await;
+        let csv = "commune;population;code_insee\nBrest;139000;29019\nQuimper;63000;29232\nMorlaix;15000;29151\nLanderneau;16000;29103\n";
+        let (ct, body) = multipart("communes.csv", "text/csv", csv.as_bytes(), &[]);
+        let r = alice.request(Method::POST, &format!("/api/v1/catalog/datasets/{trees}/upload"), Some(&ct), body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let rid = r.json()["id"].as_str().unwrap().to_string();
+        let draft: Value = post(&mut alice, "package_show", json!({ "id": "brouillon-interne" })).await.1["result"].clone();
+        let (ct, body) = multipart("secret.csv", "text/csv", b"a;b\n1;2\n", &[]);
+        let r = alice.request(Method::POST, &format!("/api/v1/catalog/datasets/{}/upload", draft["id"].as_str().unwrap()), Some(&ct), body).await;
+        let secret = r.json()["id"].as_str().unwrap().to_string();
+        app.platform.run_ready_jobs("test").await.unwrap();
+
+        let mut anon = app.client();
+        let (_, d) = post(&mut anon, "package_show", json!({ "id": trees })).await;
+        let active: Vec<(String, bool)> = d["result"]["resources"].as_array().unwrap().iter().map(|r| (r["name"].as_str().unwrap().to_string(), r["datastore_active"].as_bool().unwrap())).collect();
+        assert_eq!(active.iter().filter(|(_, a)| *a).count(), 1, "{active:?}");
+        assert!(active.last().unwrap().1, "the CSV's table is loaded: {active:?}");
+
+        // What `ckanapi dump --datastore-fields` asks: the fields only.
+        let (s, v) = post(&mut anon, "datastore_search", json!({ "resource_id": rid, "limit": 0 })).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let res = &v["result"];
+        assert_eq!(res["fields"], json!([{ "id": "_id", "type": "int" }, { "id": "commune", "type": "text" }, { "id": "population", "type": "int" }, { "id": "code_insee", "type": "text" }]));
+        assert_eq!((res["total"].as_i64(), res["records"].as_array().unwrap().len()), (Some(4), 0));
+
+        let (_, v) = post(&mut anon, "datastore_search", json!({ "resource_id": rid, "sort": "population desc", "limit": 2, "offset": 1 })).await;
+        let res = &v["result"];
+        assert_eq!(res["records"], json!([{ "_id": 2, "commune": "Quimper", "population": 63000, "code_insee": "29232" }, { "_id": 4, "commune": "Landerneau", "population": 16000, "code_insee": "29103" }]));
+        assert_eq!((res["limit"].as_i64(), res["offset"].as_i64(), res["total"].as_i64()), (Some(2), Some(1), Some(4)));
+        assert_eq!(res["_links"]["next"], format!("/api/3/action/datastore_search?resource_id={rid}&offset=3&limit=2"));
+
+        let (_, v) = get(&mut anon, &format!("/api/3/action/datastore_search?resource_id={rid}&filters=%7B%22code_insee%22:%2229232%22%7D")).await;
+        assert_eq!((v["result"]["total"].as_i64(), v["result"]["records"][0]["commune"].as_str()), (Some(1), Some("Quimper")));
+        let (_, v) = post(&mut anon, "datastore_search", json!({ "resource_id": rid, "filters": { "commune": ["Brest", "Morlaix"] }, "fields": ["commune"], "records_format": "lists", "sort": "commune" })).await;
+        assert_eq!(v["result"]["records"], json!([[1, "Brest"], [3, "Morlaix"]]));
+        assert_eq!(v["result"]["total"], 2);
+        let (_, v) = post(&mut anon, "datastore_search", json!({ "resource_id": rid, "q": "lander", "records_format": "csv", "include_total": false })).await;
+        assert_eq!(v["result"]["records"], "4,Landerneau,16000,29103\n");
+        assert!(v["result"].get("total").is_none());
+        let (_, v) = post(&mut anon, "datastore_search", json!({ "resource_id": rid, "q": { "commune": "mor" } })).await;
+        assert_eq!(v["result"]["total"], 1);
+
+        // Errors: unknown fields and values, resources without a table, private ones.
+        let (s, v) = post(&mut anon, "datastore_search", json!({ "resource_id": rid, "filters": { "nope": 1 } })).await;
+        assert_eq!((s, v["error"]["__type"].as_str()), (StatusCode::CONFLICT, Some("Validation Error")));
+        assert_eq!(v["error"]["filters"], json!(["field \"nope\" not in table"]));
+        let (s, _) = post(&mut anon, "datastore_search", json!({ "resource_id": rid, "filters": { "population": "beaucoup" } })).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, _) = post(&mut anon, "datastore_search", json!({ "resource_id": rid, "sort": "nope desc" })).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        for other in [upload["id"].as_str().unwrap(), secret.as_str(), "nope"] {
+            let (s, v) = post(&mut anon, "datastore_search", json!({ "resource_id": other })).await;
+            assert_eq!((s, v["error"]["__type"].as_str()), (StatusCode::NOT_FOUND, Some("Not Found Error")), "{other}");
+        }
+        let (s, v) = post(&mut alice, "datastore_search", json!({ "resource_id": secret })).await;
+        assert_eq!((s, v["result"]["total"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
+        let (s, _) = post(&mut anon, "datastore_search", json!({})).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+    }
+}
