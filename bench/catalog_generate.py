@@ -57,7 +57,9 @@ def work(index, orgs, out):
         })
         for k in range(rnd.choice([3, 4, 5, 6, 7, 8, 9])):
             fmt = rnd.choice(FORMATS)
-            post(f"/api/v1/catalog/datasets/{d['id']}/resources", {"title": f"Fichier {k}", "url": f"https://donnees.exemple.fr/{i}/{k}.{fmt}"})
+            # On a loopback address: the table loads they queue (CSV links) are refused at once
+            # instead of waiting on a name resolution, so no background work outlives the run.
+            post(f"/api/v1/catalog/datasets/{d['id']}/resources", {"title": f"Fichier {k}", "url": f"http://127.0.0.1:9/{i}/{k}.{fmt}"})
         made += 1
     out[index] = made
 
