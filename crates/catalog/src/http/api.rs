@@ -1,5 +1,6 @@
 //! Our JSON API under `/api/v1/catalog`: datasets (search with facets), resources (remote and
 //! uploaded), quality, activity, discussions, reuses, follows, organisations, vocabularies.
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -302,8 +303,10 @@ async fn create_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, Api
     Ok((StatusCode::CREATED, Json(json::resource_out(&p, &r))))
 }
 
-/// Reads a multipart form: the `file` part, and optional text fields of the resource.
-pub async fn read_upload(mut form: Multipart) -> Result<(ResourceInput, Upload), AppError> {
+/// Reads a multipart form: the `file` part, and optional text fields of the resource. A body that
+/// is not multipart (or has no boundary) is a problem like any other bad input.
+pub async fn read_upload(form: Result<Multipart, MultipartRejection>) -> Result<(ResourceInput, Upload), AppError> {
+    let mut form = form.map_err(|e| AppError::bad_request("invalid_multipart", e.body_text()))?;
     let mut input = ResourceInput::default();
     let mut upload = None;
     while let Some(field) = form.next_field().await.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))? {
@@ -337,7 +340,7 @@ pub async fn read_upload(mut form: Multipart) -> Result<(ResourceInput, Upload),
 #[utoipa::path(post, path = "/api/v1/catalog/datasets/{id}/upload", tag = "catalog", params(("id" = String, Path)),
     request_body(content_type = "multipart/form-data", content = String),
     responses((status = 201, body = ResourceOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn upload_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<String>, form: Multipart) -> ApiResult<impl IntoResponse> {
+async fn upload_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<String>, form: Result<Multipart, MultipartRejection>) -> ApiResult<impl IntoResponse> {
     // Permission before reading a large body.
     let d = service::visible_dataset(&p, &v.principal, &id).await?;
     v.principal.authorize(platform::access::Action::Update, &service::dataset_target(&d))?;
@@ -437,10 +440,11 @@ pub struct ReuseQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/catalog/reuses", tag = "catalog", params(ReuseQuery),
-    responses((status = 200, body = Page<Reuse>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Page<Reuse>), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn list_reuses(State(p): State<Platform>, ViewerExt(v): ViewerExt, platform::http::extract::ApiQuery(q): platform::http::extract::ApiQuery<ReuseQuery>) -> ApiResult<Json<Page<Reuse>>> {
     let (page, size) = platform::http::PageQuery { page: q.page, page_size: q.page_size }.resolve()?;
-    let (items, total) = social::reuses(&p, &v.principal, q.dataset.as_deref(), size, (page - 1) * size).await?;
+    let dataset = q.dataset.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let (items, total) = social::reuses(&p, &v.principal, dataset, size, (page - 1) * size).await?;
     Ok(Json(Page::new(items, page, size, total, "/api/v1/catalog/reuses")))
 }
 

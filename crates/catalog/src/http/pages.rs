@@ -1099,7 +1099,7 @@ async fn new_remote_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt,
 }
 
 /// The upload form without JavaScript (the island posts to the API and shows the progress).
-async fn upload_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(slug): Path<String>, form: Multipart) -> Response {
+async fn upload_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(slug): Path<String>, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Response {
     let r = async {
         // Permission before reading a large body.
         let d = editable(&p, &v, &slug).await?;

@@ -1,6 +1,7 @@
 //! udata's API v1 (`/api/1/…`), wire-compatible for its clients (udata-dl, harvesters, scripts
 //! written for data.gouv.fr): same paths with their trailing slash, same envelope and fields,
 //! `X-API-KEY` authentication (the kernel reads it). Not in our OpenAPI: udata documents it.
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -106,7 +107,7 @@ async fn create_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, Pat
     Ok((StatusCode::CREATED, Json(json::resource_out(&p, &r))))
 }
 
-async fn upload(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>, form: Multipart) -> ApiResult<impl IntoResponse> {
+async fn upload(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>, form: Result<Multipart, MultipartRejection>) -> ApiResult<impl IntoResponse> {
     let d = service::visible_dataset(&p, &v.principal, &id).await?;
     v.principal.authorize(platform::access::Action::Update, &service::dataset_target(&d))?;
     let (input, upload) = api::read_upload(form).await?;
@@ -114,7 +115,7 @@ async fn upload(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Pa
     Ok((StatusCode::CREATED, Json(json::resource_out(&p, &r))))
 }
 
-async fn reupload(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path((id, rid)): Path<(String, String)>, form: Multipart) -> ApiResult<Json<json::ResourceOut>> {
+async fn reupload(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path((id, rid)): Path<(String, String)>, form: Result<Multipart, MultipartRejection>) -> ApiResult<Json<json::ResourceOut>> {
     let d = service::visible_dataset(&p, &v.principal, &id).await?;
     v.principal.authorize(platform::access::Action::Update, &service::dataset_target(&d))?;
     let (input, upload) = api::read_upload(form).await?;

@@ -181,6 +181,14 @@ async fn bad_input_is_refused_and_nothing_is_written() {
         let id = d["id"].as_str().unwrap();
         let r = alice.post_json(&format!("/api/v1/catalog/datasets/{id}/resources"), &json!({ "title": "Lien", "url": "javascript:alert(1)" })).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // Not multipart, or without its boundary: a problem document, as for any bad input.
+        for ct in ["application/json", "multipart/form-data"] {
+            let r = alice.request(http::Method::POST, &format!("/api/v1/catalog/datasets/{id}/upload"), Some(ct), b"{}".to_vec()).await;
+            assert_eq!((r.status, r.header("content-type")), (StatusCode::BAD_REQUEST, Some("application/problem+json")), "{ct}");
+            assert_eq!(r.problem_code(), "invalid_multipart");
+        }
+        assert_eq!(anon.get("/api/v1/catalog/reuses?dataset=").await.status, StatusCode::OK);
+        assert_eq!(anon.get("/api/v1/catalog/reuses?dataset=nowhere").await.status, StatusCode::NOT_FOUND);
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalog_datasets").fetch_one(app.platform.db.pool()).await.unwrap();
         let res: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalog_resources").fetch_one(app.platform.db.pool()).await.unwrap();
         assert_eq!((n, res), (1, 0));

@@ -4,6 +4,8 @@
 # stateful sequences through the links schemathesis infers), each answer checked for server
 # errors and against the document (status code, content type, headers, body schema); see COMMON
 # for the checks. Fails on any failure.
+# Runs last among the live suites: its authenticated runs delete and change the demo data the
+# other suites read.
 #
 # Three runs:
 #   1. anonymous;
