@@ -89,11 +89,15 @@ impl Symbols {
 
 struct Doc {
     id: String,
+    /// Position of `id` in id order: a cheap, stable tie-break.
+    id_rank: u32,
     public: bool,
     deleted: bool,
     archived: bool,
     featured: bool,
     org: Option<i64>,
+    /// `org` as a dense index into `Index::orgs`, for counting.
+    org_ix: Option<u32>,
     owner: Option<i64>,
     license: u32,
     frequency: u32,
@@ -114,6 +118,10 @@ struct Index {
     generation: i64,
     docs: Vec<Doc>,
     sym: Symbols,
+    orgs: Vec<i64>,
+    by_id: HashMap<String, u32>,
+    /// SQLite only.
+    by_rowid: HashMap<i64, u32>,
 }
 
 type Slot = Arc<tokio::sync::Mutex<Option<Arc<Index>>>>;
@@ -148,14 +156,21 @@ async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
     // statement, and a write between them only costs a rebuild at the next search.
     let pool = db.pool();
     let mut sym = Symbols::default();
-    let rows = sqlx::query(
-        "SELECT id, public, deleted_at, archived_at, featured, org_id, owner_id, license, frequency, spatial, badges, title,
-           created_at, last_update, quality FROM catalog_datasets",
-    )
+    // SQLite's full-text index answers rowids: keep them to map matches without reading rows.
+    let rowid = match db.backend() {
+        Backend::Sqlite => "rowid",
+        Backend::Postgres => "0",
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT {rowid} AS rid, id, public, deleted_at, archived_at, featured, org_id, owner_id, license, frequency, spatial, badges, title,
+           created_at, last_update, quality FROM catalog_datasets"
+    ))
     .fetch_all(pool)
     .await?;
+    let mut by_rowid: HashMap<i64, u32> = HashMap::new();
     let mut docs = Vec::with_capacity(rows.len());
     let mut by_id = HashMap::with_capacity(rows.len());
+    let mut orgs: Vec<i64> = Vec::new();
     for r in &rows {
         let spatial: Option<String> = r.get("spatial");
         let granularity = spatial
@@ -164,13 +179,26 @@ async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
         let badges: Vec<String> = serde_json::from_str(&r.get::<String, _>("badges")).unwrap_or_default();
         let id: String = r.get("id");
         by_id.insert(id.clone(), docs.len());
+        if db.backend() == Backend::Sqlite {
+            by_rowid.insert(r.get::<i64, _>("rid"), docs.len() as u32);
+        }
+        let org: Option<i64> = r.get("org_id");
+        let org_ix = org.map(|o| match orgs.iter().position(|x| *x == o) {
+            Some(i) => i as u32,
+            None => {
+                orgs.push(o);
+                (orgs.len() - 1) as u32
+            }
+        });
         docs.push(Doc {
             id,
+            id_rank: 0,
+            org_ix,
             public: get_bool(r, "public"),
             deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
             archived: r.get::<Option<i64>, _>("archived_at").is_some(),
             featured: get_bool(r, "featured"),
-            org: r.get("org_id"),
+            org,
             owner: r.get("owner_id"),
             license: sym.intern(&r.get::<String, _>("license")),
             frequency: sym.intern(&r.get::<String, _>("frequency")),
@@ -216,7 +244,13 @@ async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
             docs[i].followers = r.get(1);
         }
     }
-    Ok(Index { generation, docs, sym })
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|a, b| docs[*a].id.cmp(&docs[*b].id));
+    for (rank, i) in order.into_iter().enumerate() {
+        docs[i].id_rank = rank as u32;
+    }
+    let by_id = by_id.into_iter().map(|(k, v)| (k, v as u32)).collect();
+    Ok(Index { generation, docs, sym, orgs, by_id, by_rowid })
 }
 
 /// Search terms for the backend's full-text index: each word of the folded query, as a prefix.
@@ -231,21 +265,34 @@ fn fts_query(backend: Backend, q: &str) -> Option<String> {
     })
 }
 
-/// Datasets matching the words, with their relevance (lower is better).
-async fn text_matches(db: &Db, q: &str) -> Result<Option<HashMap<String, f64>>, sqlx::Error> {
+/// Which datasets match the words, as a mask over the index's documents. Ranking happens in
+/// memory: the database's own ranking (bm25, ts_rank) costs more than the rest of a search when a
+/// word is common.
+async fn text_matches(db: &Db, ix: &Index, q: &str) -> Result<Option<Vec<bool>>, sqlx::Error> {
     let Some(text) = fts_query(db.backend(), q) else { return Ok(None) };
-    let sql = match db.backend() {
+    let mut mask = vec![false; ix.docs.len()];
+    match db.backend() {
         Backend::Sqlite => {
-            "SELECT d.id, bm25(catalog_datasets_fts) FROM catalog_datasets_fts f JOIN catalog_datasets d ON d.rowid = f.rowid
-             WHERE catalog_datasets_fts MATCH $1"
+            let rowids: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM catalog_datasets_fts WHERE catalog_datasets_fts MATCH $1").bind(text).fetch_all(db.pool()).await?;
+            for r in rowids {
+                if let Some(&i) = ix.by_rowid.get(&r) {
+                    mask[i as usize] = true;
+                }
+            }
         }
         Backend::Postgres => {
-            "SELECT d.id, -ts_rank(to_tsvector('simple', d.search_text), to_tsquery('simple', $1))::float8 FROM catalog_datasets d
-             WHERE to_tsvector('simple', d.search_text) @@ to_tsquery('simple', $1)"
+            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM catalog_datasets WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', $1)")
+                .bind(text)
+                .fetch_all(db.pool())
+                .await?;
+            for id in ids {
+                if let Some(&i) = ix.by_id.get(&id) {
+                    mask[i as usize] = true;
+                }
+            }
         }
-    };
-    let rows = sqlx::query(sql).bind(text).fetch_all(db.pool()).await?;
-    Ok(Some(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<f64, _>(1))).collect()))
+    }
+    Ok(Some(mask))
 }
 
 pub const SORTS: &[&str] = &["title", "created", "last_update", "reuses", "followers", "quality"];
@@ -312,7 +359,7 @@ struct Wanted {
     badge: Option<Option<u32>>,
 }
 
-fn failed(q: &DatasetQuery, w: &Wanted, filter: &ScopeFilter, text: Option<&HashMap<String, f64>>, d: &Doc) -> u8 {
+fn failed(q: &DatasetQuery, w: &Wanted, filter: &ScopeFilter, text: Option<&[bool]>, i: usize, d: &Doc) -> u8 {
     let mut m = 0;
     let hit = |want: Option<Option<u32>>, have: &[u32]| match want {
         None => true,
@@ -326,7 +373,7 @@ fn failed(q: &DatasetQuery, w: &Wanted, filter: &ScopeFilter, text: Option<&Hash
         || q.owner.is_some_and(|o| Some(o) != d.owner)
         || !hit(w.granularity, d.granularity.as_slice())
         || !hit(w.badge, &d.badges)
-        || text.is_some_and(|t| !t.contains_key(&d.id))
+        || text.is_some_and(|t| !t[i])
     {
         m |= OTHER;
     }
@@ -351,17 +398,12 @@ fn failed(q: &DatasetQuery, w: &Wanted, filter: &ScopeFilter, text: Option<&Hash
     m
 }
 
-fn top(counts: HashMap<u32, i64>, names: &dyn Fn(u32) -> String, limit: usize) -> Vec<FacetItem> {
-    let mut items: Vec<FacetItem> = counts.into_iter().map(|(k, count)| FacetItem { name: names(k), count }).collect();
-    items.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    items.truncate(limit);
-    items
-}
 
 pub async fn search(db: &Db, q: &DatasetQuery, filter: &ScopeFilter) -> Result<SearchResult, sqlx::Error> {
     let ix = index(db).await?;
-    let text = match q.q.as_deref() {
-        Some(t) => text_matches(db, t).await?,
+    let docs = &ix.docs;
+    let text: Option<Vec<bool>> = match q.q.as_deref() {
+        Some(t) => text_matches(db, &ix, t).await?,
         None => None,
     };
     let sym = &ix.sym;
@@ -376,13 +418,15 @@ pub async fn search(db: &Db, q: &DatasetQuery, filter: &ScopeFilter) -> Result<S
         granularity: want(&q.granularity),
         badge: want(&q.badge),
     };
-    let mut hits: Vec<usize> = Vec::new();
-    let (mut tags, mut orgs, mut licenses, mut formats, mut freqs, mut zones) =
-        (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
-    for (i, d) in ix.docs.iter().enumerate() {
-        let m = failed(q, &w, filter, text.as_ref(), d);
+    // Counters indexed by symbol (and organisation) number: no hashing in the loop.
+    let n = sym.names.len();
+    let (mut tags, mut licenses, mut formats, mut freqs, mut zones) = (vec![0i64; n], vec![0i64; n], vec![0i64; n], vec![0i64; n], vec![0i64; n]);
+    let mut orgs = vec![0i64; ix.orgs.len()];
+    let mut hits: Vec<u32> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let m = failed(q, &w, filter, text.as_deref(), i, d);
         if m == 0 {
-            hits.push(i);
+            hits.push(i as u32);
         }
         if !q.facets || m & OTHER != 0 {
             continue;
@@ -390,75 +434,88 @@ pub async fn search(db: &Db, q: &DatasetQuery, filter: &ScopeFilter) -> Result<S
         // A dataset counts in a facet when it passes every filter but (maybe) that facet's own.
         if m & !TAG == 0 {
             for t in &d.tags {
-                *tags.entry(*t).or_insert(0) += 1;
+                tags[*t as usize] += 1;
             }
         }
         if m & !ORG == 0 {
-            if let Some(o) = d.org {
-                *orgs.entry(o).or_insert(0i64) += 1;
+            if let Some(o) = d.org_ix {
+                orgs[o as usize] += 1;
             }
         }
         if m & !LICENSE == 0 {
-            *licenses.entry(d.license).or_insert(0) += 1;
+            licenses[d.license as usize] += 1;
         }
         if m & !FORMAT == 0 {
             for f in &d.formats {
-                *formats.entry(*f).or_insert(0) += 1;
+                formats[*f as usize] += 1;
             }
         }
         if m & !FREQUENCY == 0 {
-            *freqs.entry(d.frequency).or_insert(0) += 1;
+            freqs[d.frequency as usize] += 1;
         }
         if m & !ZONE == 0 {
             for z in &d.zones {
-                *zones.entry(*z).or_insert(0) += 1;
+                zones[*z as usize] += 1;
             }
         }
     }
-    let docs = &ix.docs;
-    let by = |a: &usize, b: &usize| -> std::cmp::Ordering {
-        let (x, y) = (&docs[*a], &docs[*b]);
-        x.id.cmp(&y.id)
-    };
-    match (q.sort.as_deref().and_then(parse_sort), &text) {
-        (Some((key, desc)), _) => hits.sort_by(|a, b| {
-            let (x, y) = (&docs[*a], &docs[*b]);
-            let o = match key {
-                SortKey::Title => x.title.cmp(&y.title),
-                SortKey::Created => x.created.cmp(&y.created),
-                SortKey::LastUpdate => x.last_update.cmp(&y.last_update),
-                SortKey::Reuses => x.reuses.cmp(&y.reuses),
-                SortKey::Followers => x.followers.cmp(&y.followers),
-                SortKey::Quality => x.quality.total_cmp(&y.quality),
-            };
-            (if desc { o.reverse() } else { o }).then_with(|| by(a, b))
-        }),
-        // Relevance first when searching words, then quality: udata ranks by score too.
-        (None, Some(t)) => hits.sort_by(|a, b| {
-            let (x, y) = (&docs[*a], &docs[*b]);
-            let (rx, ry) = (t.get(&x.id).copied().unwrap_or(0.0), t.get(&y.id).copied().unwrap_or(0.0));
-            rx.total_cmp(&ry).then_with(|| y.quality.total_cmp(&x.quality)).then_with(|| by(a, b))
-        }),
-        (None, None) => hits.sort_by(|a, b| docs[*b].created.cmp(&docs[*a].created).then_with(|| by(a, b))),
-    }
     let total = hits.len() as i64;
     let start = ((q.page - 1).max(0) * q.page_size) as usize;
-    let page: Vec<&str> = hits.iter().skip(start).take(q.page_size as usize).map(|i| docs[*i].id.as_str()).collect();
+    let end = (start + q.page_size as usize).min(hits.len());
+    // Words: datasets whose title holds more of the words first, then quality (udata boosts titles too).
+    let terms = q.q.as_deref().map(platform::search::query_terms).unwrap_or_default();
+    let title_hits = |d: &Doc| terms.iter().filter(|t| d.title.contains(t.as_str())).count();
+    let key = q.sort.as_deref().and_then(parse_sort);
+    let cmp = |a: &u32, b: &u32| -> std::cmp::Ordering {
+        let (x, y) = (&docs[*a as usize], &docs[*b as usize]);
+        let o = match (key, text.is_some()) {
+            (Some((k, desc)), _) => {
+                let o = match k {
+                    SortKey::Title => x.title.cmp(&y.title),
+                    SortKey::Created => x.created.cmp(&y.created),
+                    SortKey::LastUpdate => x.last_update.cmp(&y.last_update),
+                    SortKey::Reuses => x.reuses.cmp(&y.reuses),
+                    SortKey::Followers => x.followers.cmp(&y.followers),
+                    SortKey::Quality => x.quality.total_cmp(&y.quality),
+                };
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+            (None, true) => title_hits(y).cmp(&title_hits(x)).then_with(|| y.quality.total_cmp(&x.quality)),
+            (None, false) => y.created.cmp(&x.created),
+        };
+        o.then_with(|| x.id_rank.cmp(&y.id_rank))
+    };
+    // Only the first `end` need ordering: partition around it, then sort that part.
+    if end > 0 && end < hits.len() {
+        hits.select_nth_unstable_by(end - 1, cmp);
+        hits.truncate(end);
+    }
+    hits.sort_unstable_by(cmp);
+    let page: Vec<&str> = hits.iter().skip(start).take(q.page_size as usize).map(|i| docs[*i as usize].id.as_str()).collect();
     let datasets = load(db, &page).await?;
     let facets = q.facets.then(|| {
-        let names = |k: u32| sym.names[k as usize].clone();
+        let named = |counts: Vec<i64>, limit: usize| -> Vec<FacetItem> {
+            let mut items: Vec<FacetItem> =
+                counts.into_iter().enumerate().filter(|(_, c)| *c > 0).map(|(k, count)| FacetItem { name: sym.names[k].clone(), count }).collect();
+            items.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            items.truncate(limit);
+            items
+        };
+        let mut org_items: Vec<FacetItem> =
+            orgs.iter().enumerate().filter(|(_, c)| **c > 0).map(|(k, count)| FacetItem { name: ix.orgs[k].to_string(), count: *count }).collect();
+        org_items.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        org_items.truncate(20);
         Facets {
-            tag: top(tags, &names, 20),
-            organization: {
-                let mut items: Vec<FacetItem> = orgs.into_iter().map(|(o, count)| FacetItem { name: o.to_string(), count }).collect();
-                items.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-                items.truncate(20);
-                items
-            },
-            license: top(licenses, &names, 20),
-            format: top(formats, &names, 20),
-            frequency: top(freqs, &names, 50),
-            geozone: top(zones, &names, 20),
+            tag: named(tags, 20),
+            organization: org_items,
+            license: named(licenses, 20),
+            format: named(formats, 20),
+            frequency: named(freqs, 50),
+            geozone: named(zones, 20),
         }
     });
     Ok(SearchResult { datasets, total, facets })
