@@ -1,6 +1,7 @@
 //! The `catalog` module: an open data portal in udata's model (datasets, resources,
 //! organisations, reuses, discussions), its APIs (our own, udata v1, CKAN), search with facets,
 //! an instant API over every table, link checking and DCAT-AP. See README.md.
+pub mod dcat;
 pub mod demo;
 pub mod domain;
 pub mod http;

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod checks;
 pub mod ckan;
+pub mod dcat;
 pub mod json;
 pub mod pages;
 pub mod tabular;
@@ -12,5 +13,5 @@ use platform::module::OpenApiRouter;
 use platform::Platform;
 
 pub fn router() -> OpenApiRouter<Platform> {
-    OpenApiRouter::new().merge(api::router()).merge(udata::router()).merge(ckan::router()).merge(tabular::router()).merge(checks::router())
+    OpenApiRouter::new().merge(api::router()).merge(udata::router()).merge(ckan::router()).merge(dcat::router()).merge(tabular::router()).merge(checks::router())
 }

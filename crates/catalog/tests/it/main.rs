@@ -2,6 +2,7 @@
 mod checks;
 mod ckan;
 mod datasets;
+mod dcat;
 mod pages;
 mod publications;
 mod tabular;
