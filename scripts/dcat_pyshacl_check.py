@@ -164,7 +164,7 @@ def conforms(data, shapes, what):
     warnings = collections.Counter(r[1].rsplit("/", 1)[-1].rsplit("#", 1)[-1] for rs in results.values() for r in rs if r[0] != "Violation")
     summary = ", ".join(f"{k} ×{v}" for k, v in sorted(warnings.items())) or "none"
     check(True, f"{what}: conforms to DCAT-AP 2.1.1 (shapes, range, vocabularies, deprecated URIs) in {time.monotonic() - t0:.1f} s; "
-                f"recommended-property warnings: {summary}")
+                f"warnings (recommended properties, EU vocabularies) by path: {summary}")
 
 
 def main():
