@@ -273,20 +273,22 @@ async fn text_matches(db: &Db, ix: &Index, q: &str) -> Result<Option<Vec<bool>>,
     let mut mask = vec![false; ix.docs.len()];
     match db.backend() {
         Backend::Sqlite => {
-            let rowids: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM catalog_datasets_fts WHERE catalog_datasets_fts MATCH $1").bind(text).fetch_all(db.pool()).await?;
-            for r in rowids {
+            // One row holding every match: decoding thousands of rows costs more than the match.
+            let rowids: Option<String> =
+                sqlx::query_scalar("SELECT group_concat(rowid) FROM catalog_datasets_fts WHERE catalog_datasets_fts MATCH $1").bind(text).fetch_one(db.pool()).await?;
+            for r in rowids.as_deref().unwrap_or("").split(',').filter_map(|r| r.parse::<i64>().ok()) {
                 if let Some(&i) = ix.by_rowid.get(&r) {
                     mask[i as usize] = true;
                 }
             }
         }
         Backend::Postgres => {
-            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM catalog_datasets WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', $1)")
+            let ids: Option<String> = sqlx::query_scalar("SELECT string_agg(id, ',') FROM catalog_datasets WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', $1)")
                 .bind(text)
-                .fetch_all(db.pool())
+                .fetch_one(db.pool())
                 .await?;
-            for id in ids {
-                if let Some(&i) = ix.by_id.get(&id) {
+            for id in ids.as_deref().unwrap_or("").split(',') {
+                if let Some(&i) = ix.by_id.get(id) {
                     mask[i as usize] = true;
                 }
             }
