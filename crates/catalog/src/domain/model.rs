@@ -164,8 +164,9 @@ pub struct DatasetInput {
     pub spatial: Option<Spatial>,
     pub private: Option<bool>,
     /// Organisation id or slug.
+    #[schema(value_type = Option<String>)]
     pub organization: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub extras: Option<serde_json::Value>,
 }
 

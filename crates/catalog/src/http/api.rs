@@ -339,7 +339,8 @@ pub async fn read_upload(form: Result<Multipart, MultipartRejection>) -> Result<
 /// Uploads a file as a new resource (multipart form, field `file`; optional `title`, `description`, `type`, `format`).
 #[utoipa::path(post, path = "/api/v1/catalog/datasets/{id}/upload", tag = "catalog", params(("id" = String, Path)),
     request_body(content_type = "multipart/form-data", content = String),
-    responses((status = 201, body = ResourceOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = ResourceOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn upload_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<String>, form: Result<Multipart, MultipartRejection>) -> ApiResult<impl IntoResponse> {
     // Permission before reading a large body.
     let d = service::visible_dataset(&p, &v.principal, &id).await?;
