@@ -5,9 +5,9 @@
 use platform::audit::{self, Actor, Change};
 use platform::Platform;
 
-use crate::domain::model::{guess_format, slugify, Dataset, Resource};
+use crate::domain::model::{guess_format, Dataset, Resource};
 use crate::domain::{licence, quality};
-use crate::service::{new_id, new_uuid, MODULE};
+use crate::service::{new_id, new_uuid, snapshot, unique_slug, MODULE};
 use crate::store;
 
 pub async fn sync(p: &Platform) -> anyhow::Result<usize> {
@@ -29,30 +29,10 @@ pub async fn sync(p: &Platform) -> anyhow::Result<usize> {
             None => None,
         };
         let mut d = before.clone().unwrap_or_else(|| Dataset {
-            id: new_id(p),
-            slug: String::new(),
-            title: String::new(),
-            acronym: String::new(),
-            description: String::new(),
-            license: String::new(),
-            frequency: "unknown".into(),
-            frequency_date: None,
-            temporal_coverage: None,
-            spatial: None,
             tags: vec![pb.module.clone()],
             org_id: Some(org.id),
-            owner_id: None,
-            private: false,
-            archived_at: None,
-            deleted_at: None,
-            featured: false,
-            badges: vec![],
-            extras: serde_json::json!({}),
             publication: Some(key.clone()),
-            created_at: now,
-            modified_at: now,
-            last_update: now,
-            resources: vec![],
+            ..Dataset::new(new_id(p), now)
         });
         d.title = pb.title_fr.clone();
         d.description = if pb.description_en.is_empty() { pb.description_fr.clone() } else { format!("{}\n\n*English:* {}", pb.description_fr, pb.description_en) };
@@ -96,14 +76,7 @@ pub async fn sync(p: &Platform) -> anyhow::Result<usize> {
         }
         let mut tx = p.db.write().await?;
         if before.is_none() {
-            let base_slug = slugify(&d.title);
-            let mut slug = base_slug.clone();
-            let mut n = 1;
-            while store::slug_taken(tx.conn(), &slug, &d.id).await? {
-                n += 1;
-                slug = format!("{base_slug}-{n}");
-            }
-            d.slug = slug;
+            d.slug = unique_slug(tx.conn(), &d.title, &d.id).await?;
         }
         d.modified_at = now;
         d.last_update = now;
@@ -113,11 +86,7 @@ pub async fn sync(p: &Platform) -> anyhow::Result<usize> {
         for (i, r) in d.resources.iter().enumerate() {
             store::save_resource(tx.conn(), r, i as i64).await?;
         }
-        let mut snapshot = serde_json::to_value(&d).unwrap_or_default();
-        if let Some(o) = snapshot.as_object_mut() {
-            o.remove("resources");
-        }
-        audit::record(tx.conn(), now, &actor, Change { module: MODULE, object_type: "dataset", object_id: d.id.clone(), action: if before.is_some() { "update" } else { "create" }, before: None, after: Some(snapshot) }).await?;
+        audit::record(tx.conn(), now, &actor, Change { module: MODULE, object_type: "dataset", object_id: d.id.clone(), action: if before.is_some() { "update" } else { "create" }, before: None, after: Some(snapshot(&d)) }).await?;
         tx.commit().await?;
         changed += 1;
     }

@@ -53,7 +53,8 @@ pub fn new_uuid(p: &Platform) -> String {
     format!("{}-{}-4{}-{}{}-{}", &h[0..8], &h[8..12], &h[13..16], ["8", "9", "a", "b"][usize::from_str_radix(&h[16..17], 16).unwrap_or(0) % 4], &h[17..20], &h[20..32])
 }
 
-async fn unique_slug(conn: &mut sqlx::AnyConnection, title: &str, id: &str) -> Result<String, sqlx::Error> {
+/// A slug from the title, numbered when another dataset has it.
+pub(crate) async fn unique_slug(conn: &mut sqlx::AnyConnection, title: &str, id: &str) -> Result<String, sqlx::Error> {
     let base = crate::domain::model::slugify(title);
     let mut slug = base.clone();
     let mut n = 1;
@@ -64,7 +65,8 @@ async fn unique_slug(conn: &mut sqlx::AnyConnection, title: &str, id: &str) -> R
     Ok(slug)
 }
 
-fn snapshot(d: &Dataset) -> serde_json::Value {
+/// A dataset as the audit log records it: its fields without the resources (audited apart).
+pub(crate) fn snapshot(d: &Dataset) -> serde_json::Value {
     let mut v = serde_json::to_value(d).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
         o.remove("resources");
@@ -106,31 +108,11 @@ pub async fn create_dataset(p: &Platform, who: &Principal, actor: &Actor, input:
     let slug = unique_slug(tx.conn(), &fields.title, &id).await?;
     let d = apply(
         Dataset {
-            id,
             slug,
-            title: String::new(),
-            acronym: String::new(),
-            description: String::new(),
-            license: String::new(),
-            frequency: String::new(),
-            frequency_date: None,
-            temporal_coverage: None,
-            spatial: None,
-            tags: vec![],
             org_id,
             // A dataset published by an organisation belongs to it, not to the person.
             owner_id: if org_id.is_some() { None } else { Some(uid) },
-            private: false,
-            archived_at: None,
-            deleted_at: None,
-            featured: false,
-            badges: vec![],
-            extras: serde_json::json!({}),
-            publication: None,
-            created_at: now,
-            modified_at: now,
-            last_update: now,
-            resources: vec![],
+            ..Dataset::new(id, now)
         },
         fields,
     );

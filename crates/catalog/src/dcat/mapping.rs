@@ -350,28 +350,14 @@ mod tests {
 
     fn sample() -> Dataset {
         Dataset {
-            id: "5f0c0c0c0c0c0c0c0c0c0c0c".into(),
             slug: "arbres".into(),
             title: "Arbres \"remarquables\" <b>& co</b>\nligne 2 — été".into(),
-            acronym: String::new(),
-            description: String::new(),
             license: "odc-odbl".into(),
             frequency: "daily".into(),
-            frequency_date: None,
             temporal_coverage: Some(TemporalCoverage { start: "2020-01-01".into(), end: "2024-12-31".into() }),
             spatial: Some(Spatial { zones: vec!["country:fr".into(), "fr:departement:29".into(), "fr:commune:29019".into()], granularity: None }),
             tags: vec!["arbres".into(), "environnement".into()],
             org_id: Some(3),
-            owner_id: None,
-            private: false,
-            archived_at: None,
-            deleted_at: None,
-            featured: false,
-            badges: vec![],
-            extras: serde_json::json!({}),
-            publication: None,
-            created_at: 1_700_000_000_000,
-            modified_at: 1_700_000_000_000,
             last_update: 1_700_000_100_000,
             resources: vec![Resource {
                 id: "r1".into(),
@@ -390,6 +376,7 @@ mod tests {
                 created_at: 1_700_000_000_000,
                 modified_at: 1_700_000_000_000,
             }],
+            ..Dataset::new("5f0c0c0c0c0c0c0c0c0c0c0c".into(), 1_700_000_000_000)
         }
     }
 

@@ -58,6 +58,37 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// A dataset with nothing set yet: no title, no licence stated, frequency unknown, public,
+    /// created, modified and updated `now`. Callers set what they know.
+    pub fn new(id: String, now: Millis) -> Dataset {
+        Dataset {
+            id,
+            slug: String::new(),
+            title: String::new(),
+            acronym: String::new(),
+            description: String::new(),
+            license: super::licence::DEFAULT.into(),
+            frequency: super::frequency::DEFAULT.into(),
+            frequency_date: None,
+            temporal_coverage: None,
+            spatial: None,
+            tags: vec![],
+            org_id: None,
+            owner_id: None,
+            private: false,
+            archived_at: None,
+            deleted_at: None,
+            featured: false,
+            badges: vec![],
+            extras: serde_json::json!({}),
+            publication: None,
+            created_at: now,
+            modified_at: now,
+            last_update: now,
+            resources: vec![],
+        }
+    }
+
     /// Visible to everyone (drives `public` in storage for the kernel's read filters).
     pub fn is_public(&self) -> bool {
         !self.private && self.deleted_at.is_none()

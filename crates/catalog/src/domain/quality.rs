@@ -79,32 +79,7 @@ mod tests {
     use crate::domain::model::{Resource, Spatial, TemporalCoverage};
 
     fn dataset() -> Dataset {
-        Dataset {
-            id: "x".into(),
-            slug: "x".into(),
-            title: "X".into(),
-            acronym: String::new(),
-            description: String::new(),
-            license: "notspecified".into(),
-            frequency: "unknown".into(),
-            frequency_date: None,
-            temporal_coverage: None,
-            spatial: None,
-            tags: vec![],
-            org_id: None,
-            owner_id: None,
-            private: false,
-            archived_at: None,
-            deleted_at: None,
-            featured: false,
-            badges: vec![],
-            extras: serde_json::json!({}),
-            publication: None,
-            created_at: 0,
-            modified_at: 0,
-            last_update: 0,
-            resources: vec![],
-        }
+        Dataset { slug: "x".into(), title: "X".into(), ..Dataset::new("x".into(), 0) }
     }
 
     fn resource(format: &str, available: Option<bool>) -> Resource {
