@@ -527,6 +527,34 @@ pub async fn normal_values(p: &Platform, station: i64, elements: &[Element], fro
 pub struct LatestQuery {
     /// Parameter mnemonic (default `T`).
     pub param: Option<String>,
+    /// Only stations of this network (e.g. `meteo-france`).
+    pub network: Option<String>,
+    /// Only values at most this many hours old (1 to 87,600): the map shows current conditions,
+    /// not a station's last value of years ago.
+    #[param(minimum = 1, maximum = 87600)]
+    pub max_age_hours: Option<i64>,
+}
+
+/// Stations' latest values of a parameter, optionally of one network and recent enough. Shared
+/// by the API and the map page so both list the same stations.
+pub async fn latest_rows(p: &Platform, v: &platform::http::Viewer, pid: ParamId, network: Option<&str>, max_age_hours: Option<i64>) -> Result<Vec<sqlx::any::AnyRow>, AppError> {
+    if let Some(h) = max_age_hours {
+        if !(1..=87_600).contains(&h) {
+            return Err(invalid("max_age_hours", "out_of_range"));
+        }
+    }
+    let visible = v.principal.read_filter("weather", "station").sql(Some("s.public"), None, Some("s.org_id"));
+    // Observation times are minutes since the epoch.
+    let since = max_age_hours.map_or(i64::MIN, |h| p.now() / 60_000 - h * 60);
+    Ok(sqlx::query(&format!(
+        "SELECT s.id, s.name, s.lon, s.lat, l.t, l.value FROM weather_latest l JOIN weather_stations s ON s.id = l.station_id
+         WHERE l.param_id = $1 AND l.t >= $2 AND ($3 = '' OR s.network = $3) AND {visible} ORDER BY s.id"
+    ))
+    .bind(i64::from(pid.0))
+    .bind(since)
+    .bind(network.unwrap_or(""))
+    .fetch_all(p.db.pool())
+    .await?)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -544,14 +572,7 @@ pub struct LatestOut {
     responses((status = 200, body = [LatestOut]), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn latest(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q): ApiQuery<LatestQuery>) -> ApiResult<Json<Vec<LatestOut>>> {
     let pid = param(q.param.as_deref().unwrap_or("T"))?;
-    let visible = v.principal.read_filter("weather", "station").sql(Some("s.public"), None, Some("s.org_id"));
-    let rows = sqlx::query(&format!(
-        "SELECT s.id, s.name, s.lon, s.lat, l.t, l.value FROM weather_latest l JOIN weather_stations s ON s.id = l.station_id
-         WHERE l.param_id = $1 AND {visible} ORDER BY s.id"
-    ))
-    .bind(i64::from(pid.0))
-    .fetch_all(p.db.pool())
-    .await?;
+    let rows = latest_rows(&p, &v, pid, q.network.as_deref(), q.max_age_hours).await?;
     Ok(Json(rows.iter().map(|r| LatestOut { station_id: r.get(0), name: r.get(1), lon: r.get(2), lat: r.get(3), time: platform::clock::rfc3339(r.get::<i64, _>(4) * 60_000), value: r.get(5) }).collect()))
 }
 

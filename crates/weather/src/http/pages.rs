@@ -57,35 +57,52 @@ struct Network<'a> {
     params: Vec<(String, String)>,
     rows: Vec<LatestRow>,
     stations: i64,
+    /// Stations without a value in the last [`CURRENT_HOURS`].
+    silent: i64,
+    networks: Vec<(String, i64)>,
+    network: String,
+    latest_url: String,
     tiles: String,
 }
 
 #[derive(Deserialize)]
 struct NetworkQuery {
     param: Option<String>,
+    network: Option<String>,
 }
+
+/// The map shows current conditions: a station whose last value is older is listed as silent.
+const CURRENT_HOURS: i64 = 24;
 
 async fn network(State(p): State<Platform>, ViewerExt(v): ViewerExt, Query(q): Query<NetworkQuery>) -> Response {
     let pid = q.param.as_deref().and_then(ParamId::parse).unwrap_or(ParamId::parse("T").expect("T"));
     let visible = v.principal.read_filter("weather", "station").sql(Some("s.public"), None, Some("s.org_id"));
-    let rows = sqlx::query(&format!(
-        "SELECT s.id, s.name, l.t, l.value FROM weather_latest l JOIN weather_stations s ON s.id = l.station_id WHERE l.param_id = $1 AND {visible} ORDER BY s.name LIMIT 500"
-    ))
-    .bind(i64::from(pid.0))
-    .fetch_all(p.db.pool())
-    .await;
-    let count = sqlx::query(&format!("SELECT COUNT(*) FROM weather_stations s WHERE {visible}")).fetch_one(p.db.pool()).await;
-    let (rows, count) = match (rows, count) {
-        (Ok(r), Ok(c)) => (r, c.get::<i64, _>(0)),
-        (Err(e), _) | (_, Err(e)) => return error_page(&p, Some(&v), v.locale, e.into()),
+    let networks = sqlx::query(&format!("SELECT s.network, COUNT(*) FROM weather_stations s WHERE {visible} GROUP BY s.network ORDER BY s.network")).fetch_all(p.db.pool()).await;
+    let networks: Vec<(String, i64)> = match networks {
+        Ok(rows) => rows.iter().map(|r| (r.get(0), r.get(1))).collect(),
+        Err(e) => return error_page(&p, Some(&v), v.locale, e.into()),
     };
+    // An unknown network is ignored rather than showing an empty map.
+    let network = q.network.filter(|n| networks.iter().any(|(x, _)| x == n)).unwrap_or_default();
+    let count: i64 = networks.iter().filter(|(x, _)| network.is_empty() || *x == network).map(|(_, n)| n).sum();
+    let mut rows = match api::latest_rows(&p, &v, pid, Some(&network), Some(CURRENT_HOURS)).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&p, Some(&v), v.locale, e),
+    };
+    rows.sort_by_key(|r| r.get::<String, _>(1));
     let ctx = Ctx::new(&p, &v, "/weather", "weather.nav");
-    let rows = rows
+    let rows: Vec<LatestRow> = rows
         .iter()
-        .map(|r| LatestRow { id: r.get(0), name: r.get(1), time: ctx.date(&platform::clock::rfc3339(r.get::<i64, _>(2) * 60_000)), value: format!("{}", r.get::<f64, _>(3)) })
+        .map(|r| LatestRow { id: r.get(0), name: r.get(1), time: ctx.date(&platform::clock::rfc3339(r.get::<i64, _>(4) * 60_000)), value: format!("{}", r.get::<f64, _>(5)) })
         .collect();
+    let silent = count - rows.len() as i64;
     let params = MAIN_PARAMS.iter().filter_map(|c| ParamId::parse(c)).map(|x| (x.param().code.to_string(), param_label(x, &v))).collect();
-    render(&Network { ctx, param: pid.param().code.into(), unit: pid.param().unit, params, rows, stations: count, tiles: tile_url() })
+    let mut query = vec![("param", pid.param().code.to_string()), ("max_age_hours", CURRENT_HOURS.to_string())];
+    if !network.is_empty() {
+        query.push(("network", network.clone()));
+    }
+    let latest_url = format!("/api/v1/weather/latest?{}", serde_urlencoded::to_string(&query).unwrap_or_default());
+    render(&Network { ctx, param: pid.param().code.into(), unit: pid.param().unit, params, rows, stations: count, silent, networks, network, latest_url, tiles: tile_url() })
 }
 
 struct DayRow {
