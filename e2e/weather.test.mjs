@@ -496,6 +496,32 @@ describe('live updates after a Météo-France file is pushed', () => {
   });
 });
 
+describe('station page weight', () => {
+  it('a first visit transfers at most 80 KB (gzip), chart data included', async () => {
+    // A fresh context: nothing cached from the other tests' visits.
+    const context = await newContext(browser, { locale: 'fr-FR' });
+    const page = await newPage(context);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    /** @type {Map<string, {url: string, bytes: number}>} */
+    const seen = new Map();
+    cdp.on('Network.responseReceived', (e) => seen.set(e.requestId, { url: e.response.url, bytes: 0 }));
+    cdp.on('Network.loadingFinished', (e) => {
+      const r = seen.get(e.requestId);
+      if (r) r.bytes = e.encodedDataLength;
+    });
+    await visit(page, `/weather/stations/${dijon}`);
+    await page.waitForFunction(() => Number(document.getElementById('weather-chart')?.dataset.points) > 0);
+    const rows = [...seen.values()].filter((r) => r.url.startsWith(BASE));
+    assert.ok(rows.some((r) => r.url.includes('/series?')), 'the chart data is counted');
+    assert.ok(rows.some((r) => r.url.endsWith('/uplot.js')), 'the chart library is counted');
+    const total = rows.reduce((a, r) => a + r.bytes, 0);
+    const detail = rows.map((r) => `${r.bytes} ${r.url.replace(BASE, '')}`).join('\n');
+    assert.ok(total <= 80 * 1024, `first load ${total} bytes:\n${detail}`);
+    await context.close();
+  });
+});
+
 describe('weather pages on a 320px-wide screen', () => {
   /**
    * WCAG 1.4.10: at 320 CSS pixels the page scrolls in one direction only (a wide table scrolls
