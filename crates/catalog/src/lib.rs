@@ -42,13 +42,14 @@ impl platform::Module for Catalog {
     async fn on_start(&self, p: &Platform) -> anyhow::Result<()> {
         publications::sync(p).await?;
         linkcheck::schedule(p).await?;
+        tabular::gc::schedule(p).await?;
         Ok(())
     }
     async fn load_demo(&self, p: &Platform) -> anyhow::Result<()> {
         demo::load(p).await
     }
     fn jobs(&self) -> Vec<std::sync::Arc<dyn platform::jobs::JobHandler>> {
-        vec![std::sync::Arc::new(tabular::LoadTable), std::sync::Arc::new(linkcheck::CheckLinks), std::sync::Arc::new(linkcheck::CheckUrls), std::sync::Arc::new(linkcheck::Callback)]
+        vec![std::sync::Arc::new(tabular::LoadTable), std::sync::Arc::new(tabular::gc::CollectTables), std::sync::Arc::new(linkcheck::CheckLinks), std::sync::Arc::new(linkcheck::CheckUrls), std::sync::Arc::new(linkcheck::Callback)]
     }
     fn pages(&self) -> Router<Platform> {
         http::pages::router()

@@ -1,7 +1,9 @@
 //! The tabular API: every CSV/TSV resource is profiled and loaded into a typed table, served with
 //! api-tabular's query language and csvapi's. Pure parts: [`sniff`] (encoding, dialect),
 //! [`types`] (cells, French formats), [`profile`] (type inference, column profiles), [`query`]
-//! (parameters to SQL). I/O: [`load`] (the `catalog.load_table` job), [`store`].
+//! (parameters to SQL). I/O: [`load`] (the `catalog.load_table` job), [`store`], [`gc`] (tables
+//! nobody can reach any more).
+pub mod gc;
 pub mod load;
 pub mod profile;
 pub mod query;

@@ -305,6 +305,58 @@ async fn csvapi_compatibility_and_reload() {
     }
 }
 
+/// Tables nobody can reach any more are collected: a deleted resource's, and those left by a load
+/// that was cut short; a table being loaded, and every served one, stay.
+#[tokio::test]
+async fn unreachable_tables_are_collected() {
+    for b in backends() {
+        let app = app(b).await;
+        let p = &app.platform;
+        let mut alice = app.user("alice@ville.fr", false).await;
+        let ds = dataset(&mut alice, false).await;
+        let kept = upload(&mut alice, &ds, "communes.csv", &latin1(FR)).await;
+        let gone = upload(&mut alice, &ds, "autres.csv", b"code;n\n01001;1\n").await;
+        run_jobs(&app).await;
+        let table_of = |v: Value| v["extras"]["analysis:parsing:parsing_table"].as_str().unwrap().to_string();
+        let kept_table = table_of(alice.get(&format!("/api/v1/catalog/resources/{kept}")).await.json());
+        let gone_table = table_of(alice.get(&format!("/api/v1/catalog/resources/{gone}")).await.json());
+        let r = alice.request(Method::DELETE, &format!("/api/v1/catalog/datasets/{ds}/resources/{gone}"), None, vec![]).await;
+        assert!(r.status.is_success(), "{}", r.text());
+        // Left behind: an /apify load of two hours ago and a job's load whose job is over; being
+        // loaded: an /apify load of a minute ago and the table of a running job.
+        let now = p.now();
+        let running: i64 = {
+            let mut tx = p.db.write().await.unwrap();
+            let id = p.enqueue_in(tx.conn(), catalog::tabular::load::KIND, &json!({ "key": "x" }), now + 3_600_000).await.unwrap();
+            tx.commit().await.unwrap();
+            id
+        };
+        let old_apify = format!("catalog_t_{}", now - 7_200_000);
+        let fresh_apify = format!("catalog_t_{}", now - 60_000);
+        let finished_job = "catalog_t_999999".to_string();
+        let running_job = format!("catalog_t_{running}");
+        for t in [&old_apify, &fresh_apify, &finished_job, &running_job] {
+            sqlx::query(&format!("CREATE TABLE {t} (c0 TEXT)")).execute(p.db.pool()).await.unwrap();
+        }
+        let c = catalog::tabular::gc::collect(p).await.unwrap();
+        assert_eq!(c.of_deleted_resources, vec![gone_table.clone()], "{b:?}");
+        let mut abandoned = c.abandoned.clone();
+        abandoned.sort();
+        let mut expected = vec![old_apify.clone(), finished_job.clone()];
+        expected.sort();
+        assert_eq!(abandoned, expected, "{b:?}");
+        let exists = |t: String| async move { sqlx::query(&format!("SELECT COUNT(*) FROM {t}")).fetch_one(p.db.pool()).await.is_ok() };
+        for (t, present) in [(kept_table, true), (gone_table, false), (old_apify, false), (finished_job, false), (fresh_apify, true), (running_job, true)] {
+            assert_eq!(exists(t.clone()).await, present, "{b:?}: {t}");
+        }
+        assert_eq!(rows(&mut alice, &kept, "").await["meta"]["total"], 5, "the served table still answers");
+        let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE module = 'catalog' AND object_type = 'tables' AND action = 'collect'").fetch_one(p.db.pool()).await.unwrap();
+        assert_eq!(audited, 1);
+        // Nothing left to collect: nothing is written.
+        assert_eq!(catalog::tabular::gc::collect(p).await.unwrap(), Default::default());
+    }
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
