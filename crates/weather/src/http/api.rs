@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(params))
         .routes(routes!(stations))
         .routes(routes!(station))
+        .routes(routes!(positions))
         .routes(routes!(series))
         .routes(routes!(observations))
         .routes(routes!(daily))
@@ -156,6 +157,32 @@ pub async fn visible_station(p: &Platform, v: &platform::http::Viewer, id: i64) 
     responses((status = 200, body = Station), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn station(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Station>> {
     Ok(Json(visible_station(&p, &v, id).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PositionOut {
+    /// RFC 3339, UTC; null for the position the station was registered with.
+    pub valid_from: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    /// Metres.
+    pub alti: f64,
+}
+
+/// A station's successive positions, oldest first: a station that moves keeps its history.
+#[utoipa::path(get, path = "/api/v1/weather/stations/{id}/positions", tag = "weather", params(("id" = i64, Path)),
+    responses((status = 200, body = [PositionOut]), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn positions(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<PositionOut>>> {
+    let s = visible_station(&p, &v, id).await?;
+    Ok(Json(station_positions(&p, s.id).await?))
+}
+
+pub async fn station_positions(p: &Platform, id: i64) -> Result<Vec<PositionOut>, sqlx::Error> {
+    Ok(store::positions(p.db.pool(), id)
+        .await?
+        .into_iter()
+        .map(|(from, lat, lon, alti)| PositionOut { valid_from: from.map(|m| platform::clock::rfc3339(m * 60_000)), lat, lon, alti })
+        .collect())
 }
 
 /// `YYYY-MM-DD` → days since the epoch.

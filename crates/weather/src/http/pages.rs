@@ -147,6 +147,8 @@ struct StationPage<'a> {
     normals: Vec<(u32, Option<f64>, Option<f64>, Option<f64>)>,
     normals_from: i32,
     normals_to: i32,
+    /// Earlier positions of a station that moved: (from, lat, lon, altitude), oldest first.
+    positions: Vec<(String, f64, f64, f64)>,
     can_import: bool,
 }
 
@@ -272,8 +274,15 @@ async fn station_page_inner(p: &Platform, v: &Viewer, id: i64, q: StationQuery) 
         })
         .collect();
     let can_import = v.principal.authorize(Action::Create, &Target::new("weather", "import")).is_ok();
+    let positions = api::station_positions(p, id).await?;
     let params = MAIN_PARAMS.iter().filter_map(|c| ParamId::parse(c)).map(|x| (x.param().code.to_string(), param_label(x, v))).collect();
     let ctx = Ctx::new(p, v, &format!("/weather/stations/{id}"), "weather.nav").titled(s.name.clone());
+    let positions = if positions.len() < 2 {
+        Vec::new()
+    } else {
+        let registered = ctx.t.t("weather.since_registration").to_string();
+        positions.into_iter().map(|x| (x.valid_from.map(|f| f[..16].replace('T', " ")).unwrap_or_else(|| registered.clone()), x.lat, x.lon, x.alti)).collect()
+    };
     Ok(render(&StationPage {
         ctx,
         latest,
@@ -292,6 +301,7 @@ async fn station_page_inner(p: &Platform, v: &Viewer, id: i64, q: StationQuery) 
         normals,
         normals_from: nf,
         normals_to: nt,
+        positions,
         can_import,
         s,
     }))

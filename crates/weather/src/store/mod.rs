@@ -329,3 +329,18 @@ pub async fn save_monthly(conn: &mut AnyConnection, station: i64, m: &Monthly) -
     .await?;
     Ok(())
 }
+
+/// A station's successive positions, oldest first: `valid_from` in minutes since the epoch, `None`
+/// for the position it was registered with (valid since its first value).
+pub async fn positions(pool: &sqlx::AnyPool, station: i64) -> Result<Vec<(Option<i64>, f64, f64, f64)>, sqlx::Error> {
+    Ok(sqlx::query("SELECT valid_from, lat, lon, alti FROM weather_positions WHERE station_id = $1 ORDER BY valid_from")
+        .bind(station)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let from: i64 = r.get(0);
+            ((from != i64::MIN / 2).then_some(from), r.get(1), r.get(2), r.get(3))
+        })
+        .collect())
+}

@@ -119,3 +119,25 @@ async fn demo_imports_the_real_synop_bulletins_once() {
         assert_eq!(vals, [("2023-01-17T12:00:00Z".to_string(), 5.7), ("2023-01-17T18:00:00Z".to_string(), 3.9)], "{b:?}");
     }
 }
+
+/// A station that moved keeps its successive positions, in the API and on its page.
+#[tokio::test]
+async fn a_station_that_moves_keeps_its_positions() {
+    for b in backends() {
+        let app = app(b).await;
+        let p = &app.platform;
+        let moved = crate::fixtures::Station { lat: DIJON.lat + 0.01, alti: DIJON.alti + 12.0, ..DIJON };
+        weather::service::import_mf(p, &Actor::system("test"), "H.csv", hourly_file(&DIJON, 2024, 7, 1, 1, 20.0).as_bytes(), &|_, _| {}).await.unwrap();
+        weather::service::import_mf(p, &Actor::system("test"), "H.csv", hourly_file(&moved, 2024, 8, 1, 1, 20.0).as_bytes(), &|_, _| {}).await.unwrap();
+        let mut c = app.client();
+        let id = c.get("/api/v1/weather/stations").await.json()["data"][0]["id"].as_i64().unwrap();
+        let pos = c.get(&format!("/api/v1/weather/stations/{id}/positions")).await.json();
+        assert_eq!(pos[0]["valid_from"], serde_json::Value::Null, "{b:?}: {pos}");
+        assert_eq!(pos[1]["valid_from"], "2024-08-01T00:00:00Z", "{b:?}: {pos}");
+        assert_eq!((pos[1]["lat"].as_f64(), pos[1]["alti"].as_f64()), (Some(moved.lat), Some(moved.alti)));
+        assert_eq!(c.get(&format!("/api/v1/weather/stations/{id}")).await.json()["alti"].as_f64(), Some(moved.alti), "the current position is the latest");
+        let html = c.get(&format!("/weather/stations/{id}?lang=en")).await.text();
+        assert!(html.contains("Successive positions") && html.contains("2024-08-01 00:00") && html.contains("station registration"), "{b:?}");
+        assert_eq!(c.get("/api/v1/weather/stations/999999/positions").await.status, StatusCode::NOT_FOUND);
+    }
+}
