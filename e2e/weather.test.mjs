@@ -136,25 +136,31 @@ async function pageIn(lang, { admin = false } = {}) {
 
 /**
  * Watches the Server-Sent Events streams of `topics` that a page opens; the function returned
- * resolves once every stream opened so far has answered (its subscription is then in place on
- * the server). Call before the navigation.
+ * resolves once a stream has answered and every other one opened so far has answered or been cut
+ * by a navigation (the subscription is then in place on the server). Call before the navigation.
  * @param {import('playwright-core').Page} page
  * @param {string} topics
  */
 function sseStreams(page, topics) {
-  let [opened, answered] = [0, 0];
-  /** @param {string} url */
-  const ours = (url) => {
-    const u = new URL(url);
+  /** @type {Set<import('playwright-core').Request>} */
+  const pending = new Set();
+  let answered = 0;
+  /** @param {import('playwright-core').Request} r */
+  const ours = (r) => {
+    const u = new URL(r.url());
     return u.pathname === '/api/v1/events' && u.searchParams.get('topics') === topics;
   };
   page.on('request', (r) => {
-    if (ours(r.url())) opened += 1;
+    if (ours(r)) pending.add(r);
   });
   page.on('response', (r) => {
-    if (ours(r.url()) && r.status() === 200) answered += 1;
+    if (ours(r.request()) && pending.delete(r.request()) && r.status() === 200) answered += 1;
   });
-  return () => poll(`the event stream of ${topics}`, async () => opened > 0 && answered >= opened, { interval: 100 });
+  // A stream the previous page opened late can be cut by the navigation: it never answers.
+  page.on('requestfailed', (r) => {
+    pending.delete(r);
+  });
+  return () => poll(`the event stream of ${topics}`, async () => answered > 0 && pending.size === 0, { interval: 100 });
 }
 
 /** @param {import('playwright-core').Page} page @param {string} sel @param {string} attr */
@@ -462,6 +468,23 @@ describe('live updates after a Météo-France file is pushed', () => {
       await visit(page, '/weather');
       const row = page.locator('main table tbody tr', { has: page.locator(`a[href="/weather/stations/${mfStation}"]`) });
       assert.equal(await row.locator('td.num').innerText(), '12.3', 'the table shows the new value after reloading');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a station not on the map joins it when it reports (fr)', async () => {
+    const { context, page } = await pageIn('fr');
+    try {
+      const streams = sseStreams(page, 'weather.station');
+      await visit(page, '/weather');
+      await streams();
+      await page.waitForFunction((n) => Number(document.getElementById('weather-map')?.dataset.rendered) > n, DEMO_STATIONS);
+      const before = await numAttr(page, '#weather-map', 'data-rendered');
+      const other = { ...MF, num: `21${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`, name: `BEAUNE E2E ${run}`, lat: 47.02, lon: 4.84 };
+      const out = await push([mfLine(header, other, NOW_HOUR - HOUR, { T: '9.5' })], `e2e-${run}-new.csv`);
+      assert.equal(out.stations_created, 1);
+      await page.waitForFunction((n) => Number(document.getElementById('weather-map')?.dataset.rendered) === n, before + 1, { timeout: 10_000 });
     } finally {
       await context.close();
     }

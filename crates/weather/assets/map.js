@@ -10,6 +10,7 @@ if (el && Lf) {
   const param = el.dataset.param || 'T';
   const unit = el.dataset.unit || '';
   const tiles = el.dataset.tiles || '';
+  const network = el.dataset.network || '';
   const map = Lf.map(el, { preferCanvas: true, zoomSnap: 0.5 }).setView([46.6, 2.4], 6);
   if (tiles) Lf.tileLayer(tiles, { maxZoom: 18, attribution: el.dataset.attribution || '' }).addTo(map);
   /** @type {Map<number, {station_id: number, name: string, lat: number, lon: number, value: number, time: string}>} */
@@ -101,6 +102,17 @@ if (el && Lf) {
       s.time = v.t;
       render();
       el.setAttribute('data-last-update', v.t);
+    } else if (v && !s) {
+      // A station not drawn yet (new, or silent for more than a day) joins the map if it is of
+      // the network shown.
+      fetch(`/api/v1/weather/stations/${ev.data.station_id}`)
+        .then((r) => (r.ok ? r.json() : null))
+        .then((st) => {
+          if (!st || (network && st.network !== network) || stations.has(st.id)) return;
+          stations.set(st.id, { station_id: st.id, name: st.name, lat: st.lat, lon: st.lon, value: v.value, time: v.t });
+          render();
+          el.setAttribute('data-last-update', v.t);
+        });
     }
   });
 }
