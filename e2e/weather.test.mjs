@@ -450,14 +450,23 @@ for (const lang of LANGS) {
   });
 }
 
+/**
+ * Opens the network map and waits until its event stream is subscribed and the demo stations and
+ * this run's station are drawn.
+ * @param {import('playwright-core').Page} page
+ */
+async function openLiveMap(page) {
+  const streams = sseStreams(page, 'weather.station');
+  await visit(page, '/weather');
+  await streams();
+  await page.waitForFunction((n) => Number(document.getElementById('weather-map')?.dataset.rendered) > n, DEMO_STATIONS);
+}
+
 describe('live updates after a Météo-France file is pushed', () => {
   it('the map updates the pushed station (fr)', async () => {
     const { context, page } = await pageIn('fr');
     try {
-      const streams = sseStreams(page, 'weather.station');
-      await visit(page, '/weather');
-      await streams();
-      await page.waitForFunction((n) => Number(document.getElementById('weather-map')?.dataset.rendered) > n, DEMO_STATIONS);
+      await openLiveMap(page);
       assert.equal(await page.locator(`main table tbody a[href="/weather/stations/${mfStation}"]`).count(), 1, 'the pushed station is listed');
 
       await push([mfLine(header, MF, NOW_HOUR - HOUR, { T: '12.3' })]);
@@ -476,10 +485,7 @@ describe('live updates after a Météo-France file is pushed', () => {
   it('a station not on the map joins it when it reports (fr)', async () => {
     const { context, page } = await pageIn('fr');
     try {
-      const streams = sseStreams(page, 'weather.station');
-      await visit(page, '/weather');
-      await streams();
-      await page.waitForFunction((n) => Number(document.getElementById('weather-map')?.dataset.rendered) > n, DEMO_STATIONS);
+      await openLiveMap(page);
       const before = await numAttr(page, '#weather-map', 'data-rendered');
       const other = { ...MF, num: `21${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`, name: `BEAUNE E2E ${run}`, lat: 47.02, lon: 4.84 };
       const out = await push([mfLine(header, other, NOW_HOUR - HOUR, { T: '9.5' })], `e2e-${run}-new.csv`);

@@ -150,10 +150,9 @@ pub fn hour_values(station: usize, hour: i64) -> Vec<(&'static str, f64)> {
 
 /// Creates the demo stations (idempotent) and queues the history's generation.
 pub async fn load(p: &Platform) -> anyhow::Result<()> {
-    let mut tx = p.db.write().await?;
-    for (i, (name, commune, dep, lat, lon, alti, _)) in PLACES.iter().enumerate() {
+    let generated = PLACES.iter().enumerate().map(|(i, (name, commune, dep, lat, lon, alti, _))| {
         let codes = CODES.iter().find(|c| c.0 == *name);
-        let input = StationInput {
+        StationInput {
             code: format!("demo-{:02}", i + 1),
             name: name.to_string(),
             commune: commune.to_string(),
@@ -167,33 +166,30 @@ pub async fn load(p: &Platform) -> anyhow::Result<()> {
             lat: *lat,
             lon: *lon,
             alti: *alti,
-        };
-        let (id, created) = store::upsert_station(tx.conn(), &input, i64::MIN / 2, p.now()).await?;
-        if created {
-            service::index_station(p, tx.conn(), id, name, commune, dep, &input.code).await?;
         }
-    }
+    });
+    let real = REAL_STATIONS.iter().map(|(code, name, wmo, lat, lon, alti)| StationInput {
+        code: code.to_string(),
+        name: name.to_string(),
+        commune: name.to_string(),
+        departement: String::new(),
+        network: "anm-romania".into(),
+        mf_num_poste: None,
+        icao: None,
+        wmo: Some(wmo.to_string()),
+        licence: "wmo-core-data".into(),
+        fu_offset: 0,
+        lat: *lat,
+        lon: *lon,
+        alti: *alti,
+    });
+    let mut tx = p.db.write().await?;
     let mut real_created = false;
-    for (code, name, wmo, lat, lon, alti) in REAL_STATIONS {
-        let input = StationInput {
-            code: code.to_string(),
-            name: name.to_string(),
-            commune: name.to_string(),
-            departement: String::new(),
-            network: "anm-romania".into(),
-            mf_num_poste: None,
-            icao: None,
-            wmo: Some(wmo.to_string()),
-            licence: "wmo-core-data".into(),
-            fu_offset: 0,
-            lat: *lat,
-            lon: *lon,
-            alti: *alti,
-        };
+    for input in generated.chain(real) {
         let (id, created) = store::upsert_station(tx.conn(), &input, i64::MIN / 2, p.now()).await?;
         if created {
-            real_created = true;
-            service::index_station(p, tx.conn(), id, name, name, "", code).await?;
+            real_created |= input.network == "anm-romania";
+            service::index_station(p, tx.conn(), id, &input.name, &input.commune, &input.departement, &input.code).await?;
         }
     }
     let queued: i64 = sqlx::query("SELECT COUNT(*) FROM jobs WHERE kind = 'weather.demo' AND status IN ('queued', 'running', 'done')")
