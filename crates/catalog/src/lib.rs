@@ -20,7 +20,7 @@ use platform::Platform;
 
 pub struct Catalog;
 
-const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog"), platform::migration!(2, "0002_tabular"), platform::migration!(3, "0003_checks"), platform::migration!(4, "0004_search_generation")];
+const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_catalog"), platform::migration!(2, "0002_tabular"), platform::migration!(3, "0003_checks"), platform::migration!(4, "0004_search_generation"), platform::migration!(5, "0005_drop_fts")];
 
 #[platform::module::async_trait]
 impl platform::Module for Catalog {

@@ -1,7 +1,8 @@
 //! Dataset search with facets and exact counts, answered from an in-memory index of every
 //! dataset's facet values (the role Elasticsearch plays for udata): filtering, counting and
 //! sorting 35,000 datasets take well under a millisecond, where SQL GROUP BYs over the resource
-//! and tag tables take tens. Words go through the database's full-text index; the page's
+//! and tag tables take tens. Words are matched on an inverted index of the same documents (the
+//! folded `search_text` of each dataset), so both backends answer identically; the page's
 //! datasets are then read from the database. Each facet counts the datasets matching every
 //! *other* filter (udata's semantics), so choosing a licence still shows the other licences.
 //!
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use platform::access::ScopeFilter;
-use platform::db::{get_bool, Backend, Db};
+use platform::db::{get_bool, Db};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -119,9 +120,14 @@ struct Index {
     docs: Vec<Doc>,
     sym: Symbols,
     orgs: Vec<i64>,
-    by_id: HashMap<String, u32>,
-    /// SQLite only.
-    by_rowid: HashMap<i64, u32>,
+    /// Every word of the documents' folded text, sorted (a prefix is a contiguous range), with
+    /// the documents holding it in increasing order.
+    words: Vec<(Box<str>, Vec<u32>)>,
+}
+
+/// The words of a folded text: the same cut as the query's terms (`platform::search::query_terms`).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 type Slot = Arc<tokio::sync::Mutex<Option<Arc<Index>>>>;
@@ -152,24 +158,19 @@ async fn index(db: &Db) -> Result<Arc<Index>, sqlx::Error> {
 }
 
 async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
-    // One transaction on PostgreSQL (one snapshot); SQLite's WAL readers see one snapshot per
-    // statement, and a write between them only costs a rebuild at the next search.
+    // The statements below each see their own snapshot: a write between them bumps the
+    // generation read before, so the next search rebuilds.
     let pool = db.pool();
     let mut sym = Symbols::default();
-    // SQLite's full-text index answers rowids: keep them to map matches without reading rows.
-    let rowid = match db.backend() {
-        Backend::Sqlite => "rowid",
-        Backend::Postgres => "0",
-    };
-    let rows = sqlx::query(&format!(
-        "SELECT {rowid} AS rid, id, public, deleted_at, archived_at, featured, org_id, owner_id, license, frequency, spatial, badges, title,
-           created_at, last_update, quality FROM catalog_datasets"
-    ))
+    let rows = sqlx::query(
+        "SELECT id, public, deleted_at, archived_at, featured, org_id, owner_id, license, frequency, spatial, badges, title,
+           created_at, last_update, quality, search_text FROM catalog_datasets",
+    )
     .fetch_all(pool)
     .await?;
-    let mut by_rowid: HashMap<i64, u32> = HashMap::new();
     let mut docs = Vec::with_capacity(rows.len());
     let mut by_id = HashMap::with_capacity(rows.len());
+    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
     let mut orgs: Vec<i64> = Vec::new();
     for r in &rows {
         let spatial: Option<String> = r.get("spatial");
@@ -179,8 +180,14 @@ async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
         let badges: Vec<String> = serde_json::from_str(&r.get::<String, _>("badges")).unwrap_or_default();
         let id: String = r.get("id");
         by_id.insert(id.clone(), docs.len());
-        if db.backend() == Backend::Sqlite {
-            by_rowid.insert(r.get::<i64, _>("rid"), docs.len() as u32);
+        // Documents are visited in order: a word's list stays sorted, and one push per document.
+        let doc = docs.len() as u32;
+        let text: &str = r.try_get("search_text")?;
+        for w in words(text) {
+            let list = postings.entry(w).or_default();
+            if list.last() != Some(&doc) {
+                list.push(doc);
+            }
         }
         let org: Option<i64> = r.get("org_id");
         let org_ix = org.map(|o| match orgs.iter().position(|x| *x == o) {
@@ -249,52 +256,40 @@ async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
     for (rank, i) in order.into_iter().enumerate() {
         docs[i].id_rank = rank as u32;
     }
-    let by_id = by_id.into_iter().map(|(k, v)| (k, v as u32)).collect();
-    Ok(Index { generation, docs, sym, orgs, by_id, by_rowid })
+    let mut words: Vec<(Box<str>, Vec<u32>)> = postings
+        .into_iter()
+        .map(|(w, mut list)| {
+            list.shrink_to_fit();
+            (Box::from(w), list)
+        })
+        .collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(Index { generation, docs, sym, orgs, words })
 }
 
-/// Search terms for the backend's full-text index: each word of the folded query, as a prefix.
-fn fts_query(backend: Backend, q: &str) -> Option<String> {
+/// Which datasets hold every word of the query, each as a prefix of one of their words (as
+/// `udata` and the full-text indexes did: `clim` finds `climat`), as a mask over the index's
+/// documents; `None` when the query has no word.
+fn text_matches(ix: &Index, q: &str) -> Option<Vec<bool>> {
     let terms = platform::search::query_terms(q);
     if terms.is_empty() {
         return None;
     }
-    Some(match backend {
-        Backend::Sqlite => terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
-        Backend::Postgres => terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
-    })
-}
-
-/// Which datasets match the words, as a mask over the index's documents. Ranking happens in
-/// memory: the database's own ranking (bm25, ts_rank) costs more than the rest of a search when a
-/// word is common.
-async fn text_matches(db: &Db, ix: &Index, q: &str) -> Result<Option<Vec<bool>>, sqlx::Error> {
-    let Some(text) = fts_query(db.backend(), q) else { return Ok(None) };
-    let mut mask = vec![false; ix.docs.len()];
-    match db.backend() {
-        Backend::Sqlite => {
-            // One row holding every match: decoding thousands of rows costs more than the match.
-            let rowids: Option<String> =
-                sqlx::query_scalar("SELECT group_concat(rowid) FROM catalog_datasets_fts WHERE catalog_datasets_fts MATCH $1").bind(text).fetch_one(db.pool()).await?;
-            for r in rowids.as_deref().unwrap_or("").split(',').filter_map(|r| r.parse::<i64>().ok()) {
-                if let Some(&i) = ix.by_rowid.get(&r) {
-                    mask[i as usize] = true;
-                }
+    let mut mask: Option<Vec<bool>> = None;
+    for term in &terms {
+        let mut hit = vec![false; ix.docs.len()];
+        let start = ix.words.partition_point(|(w, _)| w.as_ref() < term.as_str());
+        for (_, docs) in ix.words[start..].iter().take_while(|(w, _)| w.starts_with(term.as_str())) {
+            for d in docs {
+                hit[*d as usize] = true;
             }
         }
-        Backend::Postgres => {
-            let ids: Option<String> = sqlx::query_scalar("SELECT string_agg(id, ',') FROM catalog_datasets WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', $1)")
-                .bind(text)
-                .fetch_one(db.pool())
-                .await?;
-            for id in ids.as_deref().unwrap_or("").split(',') {
-                if let Some(&i) = ix.by_id.get(id) {
-                    mask[i as usize] = true;
-                }
-            }
-        }
+        mask = Some(match mask {
+            None => hit,
+            Some(m) => m.into_iter().zip(hit).map(|(a, b)| a && b).collect(),
+        });
     }
-    Ok(Some(mask))
+    mask
 }
 
 pub const SORTS: &[&str] = &["title", "created", "last_update", "reuses", "followers", "quality"];
@@ -404,10 +399,7 @@ fn failed(q: &DatasetQuery, w: &Wanted, filter: &ScopeFilter, text: Option<&[boo
 pub async fn search(db: &Db, q: &DatasetQuery, filter: &ScopeFilter) -> Result<SearchResult, sqlx::Error> {
     let ix = index(db).await?;
     let docs = &ix.docs;
-    let text: Option<Vec<bool>> = match q.q.as_deref() {
-        Some(t) => text_matches(db, &ix, t).await?,
-        None => None,
-    };
+    let text: Option<Vec<bool>> = q.q.as_deref().and_then(|t| text_matches(&ix, t));
     let sym = &ix.sym;
     let want = |v: &Option<String>| v.as_deref().map(|s| sym.get(s));
     let w = Wanted {

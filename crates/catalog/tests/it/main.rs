@@ -5,6 +5,7 @@ mod datasets;
 mod dcat;
 mod pages;
 mod publications;
+mod search;
 mod tabular;
 
 use std::sync::Arc;
