@@ -131,12 +131,26 @@ pub async fn write_batch(p: &Platform, partitions: &Partitions, import_id: i64, 
     for o in obs {
         by_block.entry((o.station, o.param, o.t.div_euclid(1440))).or_default().push(o);
     }
+    // The stored blocks of the batch's days, read with one query per station and parameter.
+    let mut ranges: BTreeMap<(i64, ParamId), (i64, i64)> = BTreeMap::new();
+    for (station, param, day) in by_block.keys() {
+        let r = ranges.entry((*station, *param)).or_insert((*day, *day));
+        r.0 = r.0.min(*day);
+        r.1 = r.1.max(*day);
+    }
+    let mut stored: HashMap<(i64, ParamId, i64), Vec<Value>> = HashMap::new();
+    for ((station, param), (from, to)) in &ranges {
+        for (day, values) in store::blocks_in(tx.conn(), *station, *param, *from, *to).await? {
+            stored.insert((*station, *param, day), values);
+        }
+    }
     let mut touched: BTreeSet<(i64, ParamId, i64)> = BTreeSet::new();
+    let mut changed_blocks: Vec<(i64, ParamId, i64, Vec<Value>)> = Vec::new();
     let mut latest: HashMap<(i64, ParamId), (i64, f64)> = HashMap::new();
     let (mut added, mut unchanged, mut replaced, mut superseded) = (0, 0, 0, 0);
     for ((station, param, day), items) in &by_block {
         store::ensure_partition(&p.db, tx.conn(), partitions, *day).await?;
-        let mut values = store::load_block(tx.conn(), *station, *param, *day).await?;
+        let mut values = stored.remove(&(*station, *param, *day)).unwrap_or_default();
         let mut changed = false;
         for o in items {
             let Some(stored) = param.to_stored(o.value) else { continue };
@@ -163,10 +177,11 @@ pub async fn write_batch(p: &Platform, partitions: &Partitions, import_id: i64, 
             }
         }
         if changed {
-            store::save_block(tx.conn(), *station, *param, *day, &values).await?;
+            changed_blocks.push((*station, *param, *day, values));
             touched.insert((*station, *param, *day));
         }
     }
+    store::save_blocks(tx.conn(), &changed_blocks).await?;
     summary.values_added += added;
     summary.values_unchanged += unchanged;
     summary.values_replaced += replaced;
@@ -236,24 +251,43 @@ async fn recompute(conn: &mut AnyConnection, touched: &BTreeSet<(i64, ParamId, i
             }
         }
     }
+    // Each parameter's values over the touched days (and the two days around them that
+    // climatological days reach into), read once per station rather than once per day.
+    let mut spans: BTreeMap<(i64, ParamId), (i64, i64)> = BTreeMap::new();
+    for (station, element, day) in &days {
+        let rule = element.rule();
+        for code in rule.params.iter().chain(rule.time_param.iter()) {
+            let pid = ParamId::parse(code).expect("rule parameters are in the catalogue");
+            let r = spans.entry((*station, pid)).or_insert((day - 2, day + 2));
+            r.0 = r.0.min(day - 2);
+            r.1 = r.1.max(day + 2);
+        }
+    }
+    let mut values: HashMap<(i64, ParamId), Vec<(i64, f64)>> = HashMap::new();
+    for ((station, pid), (from, to)) in &spans {
+        values.insert((*station, *pid), store::series_in(conn, *station, *pid, *from, *to).await?);
+    }
+    // Values of the days `[day - 2, day + 2]`, from the series read above (in time order).
+    let around = |station: i64, pid: ParamId, day: i64| -> &[(i64, f64)] {
+        let all = values.get(&(station, pid)).map(Vec::as_slice).unwrap_or(&[]);
+        let lo = all.partition_point(|v| v.0 < (day - 2) * 1440);
+        let hi = all.partition_point(|v| v.0 < (day + 3) * 1440);
+        &all[lo..hi]
+    };
     let mut months: BTreeSet<(i64, Element, i32, u32)> = BTreeSet::new();
+    let mut computed: BTreeMap<(i64, Element), Vec<(i64, Option<climato::Daily>)>> = BTreeMap::new();
     for (station, element, day) in &days {
         let rule = element.rule();
         let off = offsets[station] as i32;
-        let mut series = Vec::new();
-        for code in rule.params {
-            let pid = ParamId::parse(code).expect("rule parameters are in the catalogue");
-            series.push(store::series_in(conn, *station, pid, day - 2, day + 2).await?);
-        }
-        let times = match rule.time_param.and_then(ParamId::parse) {
-            Some(pid) => store::series_in(conn, *station, pid, day - 2, day + 2).await?,
-            None => Vec::new(),
-        };
-        let refs: Vec<&[(i64, f64)]> = series.iter().map(Vec::as_slice).collect();
-        let d = climato::daily(*element, *day, off, &refs, &times);
-        store::save_daily(conn, *station, *element, *day, d.as_ref()).await?;
+        let refs: Vec<&[(i64, f64)]> = rule.params.iter().map(|code| around(*station, ParamId::parse(code).expect("rule parameters are in the catalogue"), *day)).collect();
+        let times = rule.time_param.and_then(ParamId::parse).map(|pid| around(*station, pid, *day)).unwrap_or(&[]);
+        let d = climato::daily(*element, *day, off, &refs, times);
+        computed.entry((*station, *element)).or_default().push((*day, d));
         let (y, m, _) = civil(*day);
         months.insert((*station, *element, y, m));
+    }
+    for ((station, element), dailies) in &computed {
+        store::save_dailies(conn, *station, *element, dailies).await?;
     }
     let mut scopes: BTreeSet<(i64, Element, u32)> = BTreeSet::new();
     for (station, element, y, m) in &months {

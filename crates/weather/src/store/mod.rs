@@ -182,30 +182,29 @@ pub async fn station(pool: &sqlx::AnyPool, id: i64) -> Result<Option<Station>, s
         .map(station_from_row))
 }
 
-pub async fn load_block(conn: &mut AnyConnection, station: i64, param: ParamId, day: i64) -> Result<Vec<Value>, sqlx::Error> {
-    let row = sqlx::query("SELECT data FROM weather_blocks WHERE station_id = $1 AND param_id = $2 AND day = $3")
-        .bind(station)
-        .bind(i64::from(param.0))
-        .bind(day)
-        .fetch_optional(conn)
-        .await?;
-    match row {
-        None => Ok(Vec::new()),
-        Some(r) => block::decode(&r.get::<Vec<u8>, _>(0)).map_err(|e| sqlx::Error::Decode(Box::new(e))),
-    }
+/// Rows per multi-row statement: 4–7 parameters each stays under SQLite's 32,766 variables, and one
+/// statement instead of hundreds saves a round trip each on PostgreSQL.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// The stored blocks of one parameter over `[from_day, to_day]`, by day, inside a transaction.
+pub async fn blocks_in(conn: &mut AnyConnection, station: i64, param: ParamId, from_day: i64, to_day: i64) -> Result<HashMap<i64, Vec<Value>>, sqlx::Error> {
+    Ok(blocks(conn, station, param, from_day, to_day).await?.into_iter().collect())
 }
 
-pub async fn save_block(conn: &mut AnyConnection, station: i64, param: ParamId, day: i64, values: &[Value]) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO weather_blocks (station_id, param_id, day, data) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (station_id, param_id, day) DO UPDATE SET data = excluded.data",
-    )
-    .bind(station)
-    .bind(i64::from(param.0))
-    .bind(day)
-    .bind(block::encode(values))
-    .execute(conn)
-    .await?;
+/// Writes (inserts or replaces) blocks, several per statement.
+pub async fn save_blocks(conn: &mut AnyConnection, blocks: &[(i64, ParamId, i64, Vec<Value>)]) -> Result<(), sqlx::Error> {
+    for chunk in blocks.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4)).collect();
+        let sql = format!(
+            "INSERT INTO weather_blocks (station_id, param_id, day, data) VALUES {} ON CONFLICT (station_id, param_id, day) DO UPDATE SET data = excluded.data",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (station, param, day, values) in chunk {
+            q = q.bind(*station).bind(i64::from(param.0)).bind(*day).bind(block::encode(values));
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -242,31 +241,29 @@ pub async fn series_in(conn: &mut AnyConnection, station: i64, param: ParamId, f
         .collect())
 }
 
-pub async fn save_daily(conn: &mut AnyConnection, station: i64, element: Element, day: i64, d: Option<&Daily>) -> Result<(), sqlx::Error> {
-    match d {
-        None => {
-            sqlx::query("DELETE FROM weather_daily WHERE station_id = $1 AND element = $2 AND day = $3")
-                .bind(station)
-                .bind(element.code())
-                .bind(day)
-                .execute(conn)
-                .await?;
-        }
-        Some(d) => {
-            sqlx::query(
-                "INSERT INTO weather_daily (station_id, element, day, value, at, n, complete) VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (station_id, element, day) DO UPDATE SET value = excluded.value, at = excluded.at, n = excluded.n, complete = excluded.complete",
-            )
+/// Writes the daily values of one station and element: `None` deletes the day (its values went).
+pub async fn save_dailies(conn: &mut AnyConnection, station: i64, element: Element, days: &[(i64, Option<Daily>)]) -> Result<(), sqlx::Error> {
+    for (day, _) in days.iter().filter(|(_, d)| d.is_none()) {
+        sqlx::query("DELETE FROM weather_daily WHERE station_id = $1 AND element = $2 AND day = $3")
             .bind(station)
             .bind(element.code())
             .bind(day)
-            .bind(d.value)
-            .bind(d.at)
-            .bind(i64::from(d.count))
-            .bind(d.complete)
-            .execute(conn)
+            .execute(&mut *conn)
             .await?;
+    }
+    let present: Vec<(i64, &Daily)> = days.iter().filter_map(|(day, d)| d.as_ref().map(|d| (*day, d))).collect();
+    for chunk in present.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<String> = (0..chunk.len()).map(|i| (1..=7).map(|k| format!("${}", 7 * i + k)).collect::<Vec<_>>().join(", ")).map(|r| format!("({r})")).collect();
+        let sql = format!(
+            "INSERT INTO weather_daily (station_id, element, day, value, at, n, complete) VALUES {}
+             ON CONFLICT (station_id, element, day) DO UPDATE SET value = excluded.value, at = excluded.at, n = excluded.n, complete = excluded.complete",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (day, d) in chunk {
+            q = q.bind(station).bind(element.code()).bind(*day).bind(d.value).bind(d.at).bind(i64::from(d.count)).bind(d.complete);
         }
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
