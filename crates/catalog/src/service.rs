@@ -7,6 +7,7 @@ use platform::events::Event;
 use platform::Platform;
 
 use crate::domain::model::{Dataset, DatasetFields, InputError, Resource, ResourceFields, ResourceInput, DatasetInput};
+use crate::domain::badges::BadgeKind;
 use crate::domain::quality;
 use crate::store;
 
@@ -170,6 +171,40 @@ pub async fn update_dataset(p: &Platform, who: &Principal, actor: &Actor, id: &s
     // The slug stays as it was when the title changes: udata keeps links stable.
     store::save_dataset(tx.conn(), &d, quality::compute(&d, now).score).await?;
     audit::record(tx.conn(), now, actor, Change { module: MODULE, object_type: "dataset", object_id: d.id.clone(), action: "update", before: Some(snapshot(&before)), after: Some(snapshot(&d)) }).await?;
+    tx.commit().await?;
+    announce(p, "updated", &d);
+    Ok(d)
+}
+
+/// Awards (`add`) or removes a badge: platform administrators only, as udata's site
+/// administrators. Awarding a badge the dataset has, or removing one it has not, changes nothing
+/// and writes nothing.
+pub async fn set_badge(p: &Platform, who: &Principal, actor: &Actor, id: &str, kind: BadgeKind, add: bool) -> Result<Dataset, AppError> {
+    let before = visible_dataset(p, who, id).await?;
+    if !who.is_admin {
+        return Err(AppError::forbidden());
+    }
+    if before.deleted_at.is_some() {
+        return Err(AppError::conflict("dataset_deleted", "this dataset is deleted"));
+    }
+    let has = before.badges.iter().any(|b| b == kind.as_str());
+    if has == add {
+        return Ok(before);
+    }
+    let mut d = before.clone();
+    if add {
+        d.badges.push(kind.as_str().to_string());
+    } else {
+        d.badges.retain(|b| b != kind.as_str());
+    }
+    let now = p.now();
+    let mut tx = p.db.write().await?;
+    store::save_dataset(tx.conn(), &d, quality::compute(&d, now).score).await?;
+    audit::record(tx.conn(), now, actor, Change {
+        module: MODULE, object_type: "dataset", object_id: d.id.clone(), action: if add { "badge_add" } else { "badge_remove" },
+        before: Some(serde_json::json!({ "badges": before.badges })), after: Some(serde_json::json!({ "badges": d.badges })),
+    })
+    .await?;
     tx.commit().await?;
     announce(p, "updated", &d);
     Ok(d)

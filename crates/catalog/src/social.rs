@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use utoipa::ToSchema;
 
-use crate::domain::model::{parse_remote_url, parse_tags, slugify, REUSE_TYPES};
+use crate::domain::model::slugify;
+pub use crate::domain::reuse::ReusePatch;
+use crate::domain::reuse::ReuseFields;
 use crate::service::{dataset_target, new_id, visible_dataset, MODULE};
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -310,58 +312,107 @@ pub async fn reuses(p: &Platform, who: &Principal, dataset: Option<&str>, limit:
     Ok((out, total))
 }
 
-pub async fn reuse(p: &Platform, who: &Principal, id: &str) -> Result<Reuse, AppError> {
+/// A reuse as its readers see it, and whether it is public (for the permission checks).
+async fn readable_reuse(p: &Platform, who: &Principal, id: &str) -> Result<(Reuse, bool), AppError> {
     let r = sqlx::query(&format!("SELECT {REUSE_COLS}, public FROM catalog_reuses WHERE (id = $1 OR slug = $1) AND deleted_at IS NULL"))
         .bind(id)
         .fetch_optional(p.db.pool())
         .await?
         .ok_or_else(AppError::not_found)?;
     let out = reuse_from_row(p, &r).await?;
-    let t = Target { module: MODULE, object: "reuse", owner_id: out.owner, org_id: out.organization, public: get_bool(&r, "public") };
-    who.authorize(Action::Read, &t).map_err(|_| AppError::not_found())?;
+    let public = get_bool(&r, "public");
+    who.authorize(Action::Read, &Target { public, ..reuse_target(&out) }).map_err(|_| AppError::not_found())?;
+    Ok((out, public))
+}
+
+fn reuse_target(r: &Reuse) -> Target<'static> {
+    Target { module: MODULE, object: "reuse", owner_id: r.owner, org_id: r.organization, public: false }
+}
+
+/// Who may change a reuse may also delete it: its owner, and the editors and administrators of
+/// its organisation (udata's `ReuseEditPermission` guards both).
+pub fn may_edit_reuse(who: &Principal, r: &Reuse) -> bool {
+    who.authorize(Action::Update, &reuse_target(r)).is_ok()
+}
+
+pub async fn reuse(p: &Platform, who: &Principal, id: &str) -> Result<Reuse, AppError> {
+    Ok(readable_reuse(p, who, id).await?.0)
+}
+
+/// The datasets a reuse names, as ids: each must be one the principal sees and not deleted.
+async fn resolve_datasets(p: &Platform, who: &Principal, raw: &[String]) -> Result<Vec<String>, FieldError> {
+    let mut out = Vec::new();
+    for d in raw.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        match visible_dataset(p, who, d).await {
+            Ok(d) if d.deleted_at.is_none() => {
+                if !out.contains(&d.id) {
+                    out.push(d.id);
+                }
+            }
+            _ => return Err(FieldError::new("datasets", "unknown_dataset")),
+        }
+    }
+    out.sort();
     Ok(out)
+}
+
+/// The fields' errors and the datasets' error, all in one answer.
+fn checked<T>(fields: Result<ReuseFields, Vec<crate::domain::model::InputError>>, datasets: Result<T, FieldError>) -> Result<(ReuseFields, T), AppError> {
+    match (fields, datasets) {
+        (Ok(f), Ok(d)) => Ok((f, d)),
+        (f, d) => {
+            let mut errors: Vec<FieldError> = f.err().unwrap_or_default().into_iter().map(|e| FieldError::new(e.field, e.code)).collect();
+            errors.extend(d.err());
+            Err(AppError::invalid(errors))
+        }
+    }
+}
+
+fn reuse_record(f: &ReuseFields, datasets: &[String]) -> serde_json::Value {
+    serde_json::json!({ "title": f.title, "description": f.description, "type": f.rtype, "url": f.url, "topic": f.topic, "tags": f.tags, "private": f.private, "datasets": datasets })
+}
+
+fn fields_of(r: &Reuse) -> ReuseFields {
+    ReuseFields { title: r.title.clone(), description: r.description.clone(), rtype: r.rtype.clone(), url: r.url.clone(), topic: r.topic.clone(), tags: r.tags.clone(), private: r.private }
+}
+
+async fn link_datasets(conn: &mut sqlx::AnyConnection, reuse_id: &str, datasets: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM catalog_reuse_datasets WHERE reuse_id = $1").bind(reuse_id).execute(&mut *conn).await?;
+    for d in datasets {
+        sqlx::query("INSERT INTO catalog_reuse_datasets (reuse_id, dataset_id) VALUES ($1, $2)").bind(reuse_id).bind(d).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+impl From<&ReuseInput> for ReusePatch {
+    fn from(i: &ReuseInput) -> ReusePatch {
+        ReusePatch {
+            title: Some(i.title.clone()),
+            description: Some(i.description.clone()),
+            rtype: Some(i.rtype.clone()),
+            url: Some(i.url.clone()),
+            topic: i.topic.clone(),
+            tags: Some(i.tags.clone()),
+            datasets: None,
+            private: Some(i.private),
+        }
+    }
 }
 
 pub async fn create_reuse(p: &Platform, who: &Principal, actor: &Actor, input: &ReuseInput) -> Result<Reuse, AppError> {
     let uid = who.user_id.ok_or_else(AppError::unauthenticated)?;
-    let mut errors = Vec::new();
-    let title = input.title.trim().to_string();
-    if title.is_empty() || title.chars().count() > 350 {
-        errors.push(FieldError::new("title", if title.is_empty() { "required" } else { "too_long" }));
-    }
-    if !REUSE_TYPES.contains(&input.rtype.as_str()) {
-        errors.push(FieldError::new("type", "unknown_reuse_type"));
-    }
-    let url = parse_remote_url(&input.url);
-    if url.is_none() {
-        errors.push(FieldError::new("url", "invalid_url"));
-    }
-    let tags = parse_tags(&input.tags).unwrap_or_else(|e| {
-        errors.push(FieldError::new(e.field, e.code));
-        vec![]
-    });
-    if input.description.chars().count() > 100_000 {
-        errors.push(FieldError::new("description", "too_long"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::invalid(errors));
-    }
+    let fields = ReuseFields::parse(&ReusePatch::from(input), None);
+    let datasets = resolve_datasets(p, who, &input.datasets).await;
+    let (f, datasets) = checked(fields, datasets)?;
     let org_id = match &input.organization {
         Some(o) => crate::service::resolve_org(p, o).await?,
         None => None,
     };
     crate::service::authorize_create(who, "reuse", uid, org_id)?;
-    let mut datasets = Vec::new();
-    for d in &input.datasets {
-        let d = visible_dataset(p, who, d).await.map_err(|_| AppError::invalid(vec![FieldError::new("datasets", "unknown_dataset")]))?;
-        if !datasets.contains(&d.id) {
-            datasets.push(d.id);
-        }
-    }
     let now = p.now();
     let id = new_id(p);
     let mut tx = p.db.write().await?;
-    let base = slugify(&title);
+    let base = slugify(&f.title);
     let mut slug = base.clone();
     let mut n = 1;
     while sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM catalog_reuses WHERE slug = $1").bind(&slug).fetch_one(tx.conn()).await? > 0 {
@@ -374,23 +425,78 @@ pub async fn create_reuse(p: &Platform, who: &Principal, actor: &Actor, input: &
     )
     .bind(&id)
     .bind(&slug)
-    .bind(&title)
-    .bind(&input.description)
-    .bind(&input.rtype)
-    .bind(url.unwrap_or_default())
-    .bind(input.topic.clone().unwrap_or_else(|| "others".into()))
-    .bind(serde_json::to_string(&tags).unwrap_or_default())
+    .bind(&f.title)
+    .bind(&f.description)
+    .bind(&f.rtype)
+    .bind(&f.url)
+    .bind(&f.topic)
+    .bind(serde_json::to_string(&f.tags).unwrap_or_default())
     .bind(org_id)
     .bind(if org_id.is_some() { None } else { Some(uid) })
-    .bind(input.private)
-    .bind(!input.private)
+    .bind(f.private)
+    .bind(!f.private)
     .bind(now)
     .execute(tx.conn())
     .await?;
-    for d in &datasets {
-        sqlx::query("INSERT INTO catalog_reuse_datasets (reuse_id, dataset_id) VALUES ($1, $2)").bind(&id).bind(d).execute(tx.conn()).await?;
-    }
-    audit::record(tx.conn(), now, actor, Change { module: MODULE, object_type: "reuse", object_id: id.clone(), action: "create", before: None, after: Some(serde_json::json!({ "title": title, "url": input.url, "datasets": datasets })) }).await?;
+    link_datasets(tx.conn(), &id, &datasets).await?;
+    audit::record(tx.conn(), now, actor, Change { module: MODULE, object_type: "reuse", object_id: id.clone(), action: "create", before: None, after: Some(reuse_record(&f, &datasets)) }).await?;
     tx.commit().await?;
     reuse(p, who, &id).await
+}
+
+/// Changes the fields sent (the slug stays, as for datasets: links keep working).
+pub async fn update_reuse(p: &Platform, who: &Principal, actor: &Actor, id: &str, patch: &ReusePatch) -> Result<Reuse, AppError> {
+    let (before, _) = readable_reuse(p, who, id).await?;
+    who.authorize(Action::Update, &reuse_target(&before))?;
+    let base = fields_of(&before);
+    let fields = ReuseFields::parse(patch, Some(&base));
+    let datasets = match &patch.datasets {
+        Some(d) => resolve_datasets(p, who, d).await,
+        None => Ok(before.datasets.clone()),
+    };
+    let (f, datasets) = checked(fields, datasets)?;
+    let now = p.now();
+    let mut tx = p.db.write().await?;
+    sqlx::query("UPDATE catalog_reuses SET title = $1, description = $2, type = $3, url = $4, topic = $5, tags = $6, private = $7, public = $8, modified_at = $9 WHERE id = $10")
+        .bind(&f.title)
+        .bind(&f.description)
+        .bind(&f.rtype)
+        .bind(&f.url)
+        .bind(&f.topic)
+        .bind(serde_json::to_string(&f.tags).unwrap_or_default())
+        .bind(f.private)
+        .bind(!f.private)
+        .bind(now)
+        .bind(&before.id)
+        .execute(tx.conn())
+        .await?;
+    // Rewritten only when the list changed: each write moves the search index's generation.
+    if datasets != before.datasets {
+        link_datasets(tx.conn(), &before.id, &datasets).await?;
+    }
+    audit::record(tx.conn(), now, actor, Change {
+        module: MODULE, object_type: "reuse", object_id: before.id.clone(), action: "update",
+        before: Some(reuse_record(&base, &before.datasets)), after: Some(reuse_record(&f, &datasets)),
+    })
+    .await?;
+    tx.commit().await?;
+    reuse(p, who, &before.id).await
+}
+
+/// udata's delete: the reuse is marked deleted and hidden. Its links to datasets are removed so
+/// that it leaves their reuse counts; the audit entry keeps which datasets it reused.
+pub async fn delete_reuse(p: &Platform, who: &Principal, actor: &Actor, id: &str) -> Result<Reuse, AppError> {
+    let (before, _) = readable_reuse(p, who, id).await?;
+    who.authorize(Action::Update, &reuse_target(&before))?;
+    let now = p.now();
+    let mut tx = p.db.write().await?;
+    sqlx::query("UPDATE catalog_reuses SET deleted_at = $1, public = $2, modified_at = $1 WHERE id = $3").bind(now).bind(false).bind(&before.id).execute(tx.conn()).await?;
+    link_datasets(tx.conn(), &before.id, &[]).await?;
+    audit::record(tx.conn(), now, actor, Change {
+        module: MODULE, object_type: "reuse", object_id: before.id.clone(), action: "delete",
+        before: Some(reuse_record(&fields_of(&before), &before.datasets)), after: Some(serde_json::json!({ "deleted_at": platform::clock::rfc3339(now) })),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(before)
 }

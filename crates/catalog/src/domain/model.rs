@@ -191,6 +191,8 @@ pub struct DatasetInput {
     pub license: Option<String>,
     pub frequency: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// Left out: unchanged; `null`, or neither start nor end: no coverage (udata clears it with `null`).
+    #[serde(default, deserialize_with = "null_clears")]
     pub temporal_coverage: Option<TemporalCoverage>,
     pub spatial: Option<Spatial>,
     pub private: Option<bool>,
@@ -199,6 +201,11 @@ pub struct DatasetInput {
     pub organization: Option<serde_json::Value>,
     #[schema(value_type = Option<Object>)]
     pub extras: Option<serde_json::Value>,
+}
+
+/// A `null` sent is told apart from a field left out: it becomes an empty coverage, which clears.
+fn null_clears<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<TemporalCoverage>, D::Error> {
+    Ok(Some(Option::<TemporalCoverage>::deserialize(d)?.unwrap_or_default()))
 }
 
 /// A checked dataset draft: every field in its domain form.
@@ -262,6 +269,7 @@ impl DatasetFields {
             None => base.map(|b| b.tags.clone()).unwrap_or_default(),
         };
         let temporal_coverage = match &input.temporal_coverage {
+            Some(tc) if tc.start.trim().is_empty() && tc.end.trim().is_empty() => None,
             Some(tc) => match (parse_date(&tc.start), parse_date(&tc.end)) {
                 (Some(s), Some(e)) if s <= e => Some(TemporalCoverage { start: s, end: e }),
                 (Some(_), Some(_)) => {
@@ -492,6 +500,19 @@ mod tests {
         assert_eq!(created.tags, vec!["arbres"]);
         let updated = DatasetFields::parse(&DatasetInput { description: Some("Inventaire".into()), ..Default::default() }, Some(&created)).unwrap();
         assert_eq!((updated.title.as_str(), updated.license.as_str(), updated.description.as_str()), ("Arbres", "odc-odbl", "Inventaire"));
+    }
+
+    #[test]
+    fn a_temporal_coverage_is_kept_when_left_out_and_cleared_by_null_or_empty_dates() {
+        let tc = TemporalCoverage { start: "2020-01-01".into(), end: "2024-12-31".into() };
+        let base = DatasetFields::parse(&DatasetInput { title: Some("Arbres".into()), temporal_coverage: Some(tc.clone()), ..Default::default() }, None).unwrap();
+        let parse = |body: &str| DatasetFields::parse(&serde_json::from_str::<DatasetInput>(body).unwrap(), Some(&base)).map(|f| f.temporal_coverage);
+        assert_eq!(parse(r#"{"title": "Arbres de Quimper"}"#), Ok(Some(tc)));
+        assert_eq!(parse(r#"{"temporal_coverage": null}"#), Ok(None));
+        assert_eq!(parse(r#"{"temporal_coverage": {"start": "", "end": " "}}"#), Ok(None));
+        // Only one end given is a mistake, not a way to clear.
+        let one = parse(r#"{"temporal_coverage": {"start": "2021-01-01", "end": ""}}"#).unwrap_err();
+        assert_eq!(one, vec![err("temporal_coverage", "invalid_date")]);
     }
 
     #[test]

@@ -17,9 +17,10 @@ use utoipa_axum::routes;
 
 use super::json::{self, DatasetOut, OrgRef, ResourceOut};
 use crate::domain::model::{DatasetInput, ResourceInput};
+use crate::domain::badges::{self, BadgeKind};
 use crate::domain::{frequency, licence, quality, zones};
 use crate::service::{self, Upload};
-use crate::social::{self, Discussion, NewDiscussion, NewMessage, Reuse, ReuseInput};
+use crate::social::{self, Discussion, NewDiscussion, NewMessage, Reuse, ReuseInput, ReusePatch};
 use crate::store::search::{self, DatasetQuery, FacetItem, Facets};
 
 pub fn router() -> OpenApiRouter<Platform> {
@@ -27,6 +28,9 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(list_datasets, create_dataset))
         .routes(routes!(get_dataset, update_dataset, delete_dataset))
         .routes(routes!(dataset_quality))
+        .routes(routes!(award_badge))
+        .routes(routes!(remove_badge))
+        .routes(routes!(badge_kinds))
         .routes(routes!(dataset_activity))
         .routes(routes!(create_resource))
         .routes(routes!(upload_resource))
@@ -37,7 +41,7 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(moderate_message))
         .routes(routes!(follow, unfollow))
         .routes(routes!(list_reuses, create_reuse))
-        .routes(routes!(get_reuse))
+        .routes(routes!(get_reuse, update_reuse, delete_reuse))
         .routes(routes!(organizations))
         .routes(routes!(organization))
         .routes(routes!(licenses))
@@ -244,6 +248,50 @@ async fn update_dataset(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiP
 async fn delete_dataset(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<String>) -> ApiResult<StatusCode> {
     service::delete_dataset(&p, &v.principal, &v.actor(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BadgeIn {
+    /// One of `GET /api/v1/catalog/badges`.
+    pub kind: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BadgeKindOut {
+    pub kind: &'static str,
+    pub label_fr: &'static str,
+    pub label_en: &'static str,
+}
+
+pub fn badge_kind(raw: &str) -> ApiResult<BadgeKind> {
+    BadgeKind::parse(raw).ok_or_else(|| AppError::invalid(vec![FieldError::new("kind", "unknown_badge")]))
+}
+
+/// Awards a badge to a dataset (platform administrators); the dataset's badges after it.
+#[utoipa::path(post, path = "/api/v1/catalog/datasets/{id}/badges", tag = "catalog", params(("id" = String, Path)), request_body = BadgeIn,
+    responses((status = 201, body = [json::Badge]), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn award_badge(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<String>, ApiJson(input): ApiJson<BadgeIn>) -> ApiResult<(StatusCode, Json<Vec<json::Badge>>)> {
+    let kind = badge_kind(&input.kind)?;
+    let d = service::set_badge(&p, &v.principal, &v.actor(), &id, kind, true).await?;
+    Ok((StatusCode::CREATED, Json(d.badges.into_iter().map(|kind| json::Badge { kind }).collect())))
+}
+
+/// Removes a badge from a dataset (platform administrators).
+#[utoipa::path(delete, path = "/api/v1/catalog/datasets/{id}/badges/{kind}", tag = "catalog", params(("id" = String, Path), ("kind" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn remove_badge(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath((id, kind)): ApiPath<(String, String)>) -> ApiResult<StatusCode> {
+    let kind = badge_kind(&kind)?;
+    service::set_badge(&p, &v.principal, &v.actor(), &id, kind, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The badge kinds administrators can award to datasets.
+#[utoipa::path(get, path = "/api/v1/catalog/badges", tag = "catalog", responses((status = 200, body = [BadgeKindOut])))]
+async fn badge_kinds() -> Json<Vec<BadgeKindOut>> {
+    Json(badges::KINDS.iter().map(|(kind, fr, en)| BadgeKindOut { kind, label_fr: fr, label_en: en }).collect())
 }
 
 /// udata's quality criteria, each with the reason when its point is missing.
@@ -460,6 +508,23 @@ async fn create_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiJso
     responses((status = 200, body = Reuse), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Reuse>> {
     Ok(Json(social::reuse(&p, &v.principal, &id).await?))
+}
+
+/// Changes the fields sent (its owner, or its organisation's editors and administrators); `datasets` replaces the list.
+#[utoipa::path(put, path = "/api/v1/catalog/reuses/{id}", tag = "catalog", params(("id" = String, Path, description = "Id or slug")), request_body = ReusePatch,
+    responses((status = 200, body = Reuse), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn update_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<String>, ApiJson(patch): ApiJson<ReusePatch>) -> ApiResult<Json<Reuse>> {
+    Ok(Json(social::update_reuse(&p, &v.principal, &v.actor(), &id, &patch).await?))
+}
+
+/// Marks the reuse deleted (kept for the record); it leaves its datasets' reuse counts.
+#[utoipa::path(delete, path = "/api/v1/catalog/reuses/{id}", tag = "catalog", params(("id" = String, Path, description = "Id or slug")),
+    responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn delete_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): ApiPath<String>) -> ApiResult<StatusCode> {
+    social::delete_reuse(&p, &v.principal, &v.actor(), &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -470,6 +470,13 @@ struct DatasetTpl<'a> {
     login_href: String,
 }
 
+impl DatasetTpl<'_> {
+    /// The label of a badge in the page's language (its kind when no longer in the managed list).
+    fn badge_label(&self, kind: &str) -> String {
+        crate::domain::badges::BadgeKind::parse(kind).map_or_else(|| kind.to_string(), |k| k.label(self.ctx.t.lang() == "fr").to_string())
+    }
+}
+
 /// Whether the viewer moderates the dataset's discussions (the same rule as the discussion
 /// service applies when acting; here it only decides which buttons to show).
 fn moderates(v: &Viewer, d: &Dataset) -> bool {
@@ -820,7 +827,7 @@ impl DatasetForm {
         }
     }
 
-    /// What the form says, as the services take it. Both dates empty leave the coverage as it is.
+    /// What the form says, as the services take it. Both dates empty clear the coverage.
     fn input(&self) -> DatasetInput {
         let split = |s: &str| s.split([',', ';', '\n']).map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect::<Vec<_>>();
         let (start, end) = (self.temporal_start.trim(), self.temporal_end.trim());
@@ -831,7 +838,7 @@ impl DatasetForm {
             license: Some(self.license.clone()),
             frequency: Some(self.frequency.clone()),
             tags: Some(split(&self.tags)),
-            temporal_coverage: (!start.is_empty() || !end.is_empty()).then(|| TemporalCoverage { start: start.into(), end: end.into() }),
+            temporal_coverage: Some(TemporalCoverage { start: start.into(), end: end.into() }),
             spatial: Some(Spatial { zones: split(&self.zones), granularity: Some(self.granularity.clone()).filter(|g| !g.is_empty()) }),
             private: Some(self.private.is_some()),
             organization: Some(serde_json::Value::String(self.organization.clone())),

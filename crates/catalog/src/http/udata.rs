@@ -17,7 +17,7 @@ use super::json;
 use crate::domain::model::{DatasetInput, ResourceInput};
 use crate::domain::{frequency, licence};
 use crate::service;
-use crate::social::{self, NewDiscussion, NewMessage, ReuseInput};
+use crate::social::{self, NewDiscussion, NewMessage, ReuseInput, ReusePatch};
 
 /// Registers `path` with and without its trailing slash: udata answers both.
 fn both(r: OpenApiRouter<Platform>, path: &str, m: axum::routing::MethodRouter<Platform>) -> OpenApiRouter<Platform> {
@@ -37,11 +37,14 @@ pub fn router() -> OpenApiRouter<Platform> {
     r = both(r, "/api/1/datasets/{id}/resources/{rid}/", get(resource).put(update_resource).delete(delete_resource));
     r = both(r, "/api/1/datasets/{id}/resources/{rid}/upload/", post(reupload));
     r = both(r, "/api/1/datasets/{id}/followers/", post(follow).delete(unfollow));
+    r = both(r, "/api/1/datasets/badges/", get(badge_kinds));
+    r = both(r, "/api/1/datasets/{id}/badges/", post(award_badge));
+    r = both(r, "/api/1/datasets/{id}/badges/{kind}/", axum::routing::delete(remove_badge));
     r = both(r, "/api/1/organizations/", get(organizations));
     r = both(r, "/api/1/organizations/{id}/", get(organization));
     r = both(r, "/api/1/organizations/{id}/datasets/", get(org_datasets));
     r = both(r, "/api/1/reuses/", get(reuses).post(create_reuse));
-    r = both(r, "/api/1/reuses/{id}/", get(reuse));
+    r = both(r, "/api/1/reuses/{id}/", get(reuse).put(update_reuse).delete(delete_reuse));
     r = both(r, "/api/1/discussions/", get(discussions).post(open_discussion));
     r = both(r, "/api/1/discussions/{id}/", get(discussion).post(reply));
     r = both(r, "/api/1/site/", get(site));
@@ -143,6 +146,24 @@ async fn unfollow(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): 
     Ok(Json(serde_json::json!({ "followers": n })))
 }
 
+/// udata answers a map of kind → label (in the request's language).
+async fn badge_kinds(ViewerExt(v): ViewerExt) -> Json<serde_json::Map<String, serde_json::Value>> {
+    let french = v.locale == platform::i18n::Locale::Fr;
+    Json(crate::domain::badges::KINDS.iter().map(|(k, fr, en)| (k.to_string(), serde_json::Value::from(if french { *fr } else { *en }))).collect())
+}
+
+async fn award_badge(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>, ApiJson(input): ApiJson<api::BadgeIn>) -> ApiResult<impl IntoResponse> {
+    let kind = api::badge_kind(&input.kind)?;
+    service::set_badge(&p, &v.principal, &v.actor(), &id, kind, true).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "kind": kind.as_str() }))))
+}
+
+async fn remove_badge(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path((id, kind)): Path<(String, String)>) -> ApiResult<StatusCode> {
+    let kind = api::badge_kind(&kind)?;
+    service::set_badge(&p, &v.principal, &v.actor(), &id, kind, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(serde::Deserialize)]
 struct PageParams {
     page: Option<i64>,
@@ -190,6 +211,15 @@ async fn create_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiJso
 
 async fn reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>) -> ApiResult<Response> {
     Ok(Json(social::reuse(&p, &v.principal, &id).await?).into_response())
+}
+
+async fn update_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>, ApiJson(patch): ApiJson<ReusePatch>) -> ApiResult<Response> {
+    Ok(Json(social::update_reuse(&p, &v.principal, &v.actor(), &id, &patch).await?).into_response())
+}
+
+async fn delete_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    social::delete_reuse(&p, &v.principal, &v.actor(), &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(serde::Deserialize)]

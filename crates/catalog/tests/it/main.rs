@@ -1,4 +1,5 @@
 //! Integration tests of the catalog module, on SQLite and PostgreSQL.
+mod badges;
 mod checks;
 mod ckan;
 mod datasets;
