@@ -41,9 +41,13 @@ enum WeatherCommand {
     /// Imports observation files (gzip accepted) and prints a summary with every rejected line.
     Import {
         /// `mf` (Météo-France hourly H or 6-minute MN CSV), `mf-stations` (fiches.json), `metar` or
-        /// `synop` (bulletins; stations matched by their ICAO or WMO identifier).
+        /// `synop` (bulletins; stations matched by their ICAO or WMO identifier), `csv` (any CSV,
+        /// read through `--mapping`).
         #[arg(long)]
         format: String,
+        /// For `--format csv`: the TOML mapping file (columns → parameters and units, time).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -260,7 +264,8 @@ async fn main() -> anyhow::Result<()> {
             p.run_worker(format!("worker-{}", std::process::id())).await;
             Ok(())
         }
-        Command::Weather(WeatherCommand::Import { format, files, db }) => {
+        Command::Weather(WeatherCommand::Import { format, mapping, files, db }) => {
+            let mapping = mapping.map(|m| std::fs::read_to_string(&m).with_context(|| format!("cannot read the mapping {}", m.display()))).transpose()?;
             apply_db(&mut config, &db);
             init_logs(config.log_json);
             let p = platform(config).await?;
@@ -273,12 +278,14 @@ async fn main() -> anyhow::Result<()> {
                 let progress = |done: usize, total: usize| {
                     eprint!("\r  {done}/{total} values ({}%)", if total == 0 { 100 } else { done * 100 / total });
                 };
-                let summary = match format.as_str() {
-                    "mf" => weather::service::import_mf(&p, &actor, &name, &bytes, &progress).await.map(|s| serde_json::to_value(s).unwrap_or_default()),
-                    "mf-stations" => weather::service::import_station_sheets(&p, &actor, &bytes).await.map(|s| serde_json::to_value(s).unwrap_or_default()),
-                    "metar" | "synop" => weather::service::import_reports(&p, &actor, &format, &name, &bytes, p.now()).await.map(|s| serde_json::to_value(s).unwrap_or_default()),
-                    other => anyhow::bail!("unknown format `{other}`: use mf, mf-stations, metar or synop"),
-                };
+                let summary = weather::http::api::run_import(&p, &actor, &format, &name, &bytes, mapping.as_deref(), &progress)
+                    .await
+                    .map(|s| serde_json::to_value(s).unwrap_or_default());
+                if let Err(e) = &summary {
+                    if e.code == "validation_failed" {
+                        anyhow::bail!("--format {format}: {} (formats: mf, mf-stations, metar, synop, csv with --mapping)", e.detail);
+                    }
+                }
                 eprintln!();
                 match summary {
                     Ok(s) => {
@@ -293,7 +300,7 @@ async fn main() -> anyhow::Result<()> {
                     }
                     Err(e) => {
                         failed = true;
-                        eprintln!("  not imported: {e}");
+                        eprintln!("  not imported: {}", e.detail);
                     }
                 }
             }

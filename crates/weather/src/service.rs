@@ -246,6 +246,11 @@ async fn recompute(conn: &mut AnyConnection, touched: &BTreeSet<(i64, ParamId, i
             offsets.insert(*station, off);
         }
         for e in Element::using(param.param().code) {
+            if param.is_daily() {
+                // A daily value is stamped 00:00 UTC of the day it belongs to.
+                days.insert((*station, e, *day));
+                continue;
+            }
             for d in e.days_touched(*day, offsets[station] as i32) {
                 days.insert((*station, e, d));
             }
@@ -256,7 +261,7 @@ async fn recompute(conn: &mut AnyConnection, touched: &BTreeSet<(i64, ParamId, i
     let mut spans: BTreeMap<(i64, ParamId), (i64, i64)> = BTreeMap::new();
     for (station, element, day) in &days {
         let rule = element.rule();
-        for code in rule.params.iter().chain(rule.time_param.iter()) {
+        for code in rule.params.iter().chain(rule.time_param.iter()).chain([rule.official].iter()).chain(rule.official_time.iter()) {
             let pid = ParamId::parse(code).expect("rule parameters are in the catalogue");
             let r = spans.entry((*station, pid)).or_insert((day - 2, day + 2));
             r.0 = r.0.min(day - 2);
@@ -281,7 +286,12 @@ async fn recompute(conn: &mut AnyConnection, touched: &BTreeSet<(i64, ParamId, i
         let off = offsets[station] as i32;
         let refs: Vec<&[(i64, f64)]> = rule.params.iter().map(|code| around(*station, ParamId::parse(code).expect("rule parameters are in the catalogue"), *day)).collect();
         let times = rule.time_param.and_then(ParamId::parse).map(|pid| around(*station, pid, *day)).unwrap_or(&[]);
-        let d = climato::daily(*element, *day, off, &refs, times);
+        let pid = |code: &str| ParamId::parse(code).expect("rule parameters are in the catalogue");
+        let official = around(*station, pid(rule.official), *day);
+        let official_times = rule.official_time.map(|c| around(*station, pid(c), *day)).unwrap_or(&[]);
+        // The source's own daily value wins over the one computed from hourly values; both stay
+        // in the blocks with their provenance, and the daily row says which one it holds.
+        let d = climato::official_daily(*element, *day, off, official, official_times).or_else(|| climato::daily(*element, *day, off, &refs, times));
         computed.entry((*station, *element)).or_default().push((*day, d));
         let (y, m, _) = civil(*day);
         months.insert((*station, *element, y, m));
@@ -519,6 +529,66 @@ pub async fn index_station(p: &Platform, conn: &mut AnyConnection, id: i64, name
     let id_s = id.to_string();
     let url = format!("/weather/stations/{id}");
     platform::search::index(&p.db, conn, &platform::search::SearchDoc { module: "weather", kind: "station", ref_id: &id_s, title: name, body: &body, url: &url, org_id: None, public: true }).await
+}
+
+/// Imports a CSV read through a mapping (`ingest::mapped`). Lines of stations the registry does
+/// not know are rejected, unless the mapping describes its one station (`new_station`), which is
+/// then registered (network `local`, the importer's licence choice left to the registry: Etalab).
+pub async fn import_mapped(p: &Platform, actor: &Actor, filename: &str, bytes: &[u8], mapping: &crate::ingest::mapped::Mapping, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<ImportSummary, ImportError> {
+    use crate::ingest::mapped;
+    let (records, rejected) = mapped::parse(bytes, mapping).map_err(ImportError::BadFile)?;
+    let (import_id, source_id) = start(p, actor, "csv", filename, "csv").await?;
+    let mut summary = ImportSummary { import_id, format: "csv".into(), filename: filename.into(), lines: records.len() + rejected.len(), ..Default::default() };
+    for r in rejected {
+        summary.reject(r);
+    }
+    let mut stations: HashMap<String, Option<i64>> = HashMap::new();
+    if let (mapped::StationRef::Code(code), Some(n)) = (&mapping.station, &mapping.new_station) {
+        let mut tx = p.db.write().await?;
+        let input = store::StationInput {
+            code: code.clone(),
+            name: n.name.clone(),
+            commune: String::new(),
+            departement: String::new(),
+            network: "local".into(),
+            mf_num_poste: None,
+            icao: None,
+            wmo: None,
+            licence: "etalab-2.0".into(),
+            fu_offset: 0,
+            lat: n.lat,
+            lon: n.lon,
+            alti: n.alti,
+        };
+        let first = records.first().map_or(i64::MIN / 2, |r| r.t);
+        let (id, created) = store::upsert_station(tx.conn(), &input, first, p.now()).await?;
+        if created {
+            summary.stations_created += 1;
+            index_station(p, tx.conn(), id, &n.name, "", "", code).await?;
+        }
+        tx.commit().await?;
+    }
+    let mut obs = Vec::new();
+    for r in &records {
+        if !stations.contains_key(&r.station) {
+            let id: Option<i64> = sqlx::query("SELECT id FROM weather_stations WHERE code = $1").bind(&r.station).fetch_optional(p.db.pool()).await?.map(|row| row.get(0));
+            stations.insert(r.station.clone(), id);
+        }
+        let Some(station) = stations[&r.station] else {
+            summary.reject(Rejected { line: r.line, reason: format!("station {} is not registered (give `new_station` in the mapping to register it)", r.station) });
+            continue;
+        };
+        obs.extend(r.values.iter().map(|(param, value)| Observation { station, param: *param, t: r.t, value: *value, quality: Quality::Unknown }));
+    }
+    let partitions = Partitions::default();
+    let mut done = 0;
+    for batch in obs.chunks(BATCH) {
+        write_batch(p, &partitions, import_id, source_id, batch, &mut summary).await?;
+        done += batch.len();
+        progress(done, obs.len());
+    }
+    finish(p, actor, &summary).await?;
+    Ok(summary)
 }
 
 /// Imports METAR/SPECI or SYNOP bulletins. Reports are matched to registered stations by ICAO

@@ -608,9 +608,13 @@ async fn latest(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q):
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// `mf` (Météo-France hourly or 6-minute CSV, gzip accepted), `mf-stations` (fiches.json),
-    /// `metar` or `synop` (bulletins; stations matched by ICAO or WMO identifier).
+    /// `metar` or `synop` (bulletins; stations matched by ICAO or WMO identifier), `csv` (any CSV,
+    /// read through `mapping`).
     pub format: String,
     pub filename: Option<String>,
+    /// For `csv`: the mapping file's TOML text (what each column holds, units, time format and
+    /// offset; see the weather module's README).
+    pub mapping: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -627,19 +631,26 @@ pub enum ImportOut {
 async fn import(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q): ApiQuery<ImportQuery>, body: Bytes) -> ApiResult<(StatusCode, Json<ImportOut>)> {
     v.principal.authorize(Action::Create, &Target::new("weather", "import"))?;
     let name = q.filename.unwrap_or_else(|| "upload".into());
-    let out = run_import(&p, &v.actor(), &q.format, &name, &body).await?;
+    let out = run_import(&p, &v.actor(), &q.format, &name, &body, q.mapping.as_deref(), &|_, _| {}).await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
-pub async fn run_import(p: &Platform, actor: &platform::audit::Actor, format: &str, name: &str, body: &[u8]) -> ApiResult<ImportOut> {
+/// The one place that knows the import formats: the API, the import page and the command line
+/// all come through here. `mapping` is the TOML mapping of the `csv` format.
+pub async fn run_import(p: &Platform, actor: &platform::audit::Actor, format: &str, name: &str, body: &[u8], mapping: Option<&str>, progress: &(dyn Fn(usize, usize) + Sync)) -> ApiResult<ImportOut> {
     let map = |e: service::ImportError| match e {
         service::ImportError::BadFile(m) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_file", m),
         service::ImportError::Db(e) => e.into(),
     };
     match format {
-        "mf" => Ok(ImportOut::Values(service::import_mf(p, actor, name, body, &|_, _| {}).await.map_err(map)?)),
+        "mf" => Ok(ImportOut::Values(service::import_mf(p, actor, name, body, progress).await.map_err(map)?)),
         "mf-stations" => Ok(ImportOut::Stations(service::import_station_sheets(p, actor, body).await.map_err(map)?)),
         "metar" | "synop" => Ok(ImportOut::Values(service::import_reports(p, actor, format, name, body, p.now()).await.map_err(map)?)),
+        "csv" => {
+            let text = mapping.filter(|m| !m.trim().is_empty()).ok_or_else(|| invalid("mapping", "required"))?;
+            let m = crate::ingest::mapped::Mapping::parse(text).map_err(|errors| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_mapping", errors.join("; ")))?;
+            Ok(ImportOut::Values(service::import_mapped(p, actor, name, body, &m, progress).await.map_err(map)?))
+        }
         _ => Err(invalid("format", "invalid_choice")),
     }
 }

@@ -330,11 +330,13 @@ async fn import_upload(State(p): State<Platform>, ViewerExt(v): ViewerExt, mut f
         return error_page(&p, Some(&v), v.locale, e.into());
     }
     let mut format = String::from("mf");
+    let mut mapping = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
         match form.next_field().await {
             Ok(Some(field)) => match field.name() {
                 Some("format") => format = field.text().await.unwrap_or_default(),
+                Some("mapping") => mapping = field.text().await.unwrap_or_default(),
                 Some("file") => {
                     let name = field.file_name().unwrap_or("upload").to_string();
                     match field.bytes().await {
@@ -354,7 +356,7 @@ async fn import_upload(State(p): State<Platform>, ViewerExt(v): ViewerExt, mut f
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &ImportPage { ctx, result: None, error });
     };
     let safe_name = platform::files::FileName::parse(&name).map(|n| n.as_str().to_string()).unwrap_or_else(|_| "upload".into());
-    match api::run_import(&p, &v.actor(), &format, &safe_name, &bytes).await {
+    match api::run_import(&p, &v.actor(), &format, &safe_name, &bytes, Some(&mapping), &|_, _| {}).await {
         Ok(result) => render_status(StatusCode::CREATED, &ImportPage { ctx, result: Some(result), error: None }),
         Err(e) if e.status.is_client_error() => {
             let error = Some(e.detail.clone());

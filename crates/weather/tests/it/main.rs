@@ -1,6 +1,7 @@
 //! Weather integration tests: every storage test runs on SQLite and PostgreSQL.
 mod fixtures;
 mod imports;
+mod mapped;
 mod ogc;
 mod pages;
 
