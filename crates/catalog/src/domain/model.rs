@@ -426,6 +426,8 @@ impl ResourceFields {
             .unwrap_or_else(|| guess_format(&url));
         if format.len() > 32 {
             errors.push(err("format", "too_long"));
+        } else if format.chars().any(char::is_control) {
+            errors.push(err("format", "invalid_characters"));
         }
         let mime = input.mime.clone().or_else(|| base.map(|b| b.mime.clone())).unwrap_or_default();
         let filesize = input.filesize.or(base.and_then(|b| b.filesize));
