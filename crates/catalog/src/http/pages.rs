@@ -36,7 +36,11 @@ pub fn router() -> Router<Platform> {
         .route("/datasets/{slug}/discussions", axum::routing::post(open_discussion))
         .route("/datasets/{slug}/resources/new", get(new_resource_form).post(new_remote_resource))
         .route("/datasets/{slug}/resources/upload", axum::routing::post(upload_resource))
+        .route("/datasets/{slug}/resources/{rid}/edit", get(edit_resource_form).post(edit_resource))
         .route("/datasets/{slug}/resources/{rid}/delete", get(delete_resource_form).post(delete_resource))
+        .route("/datasets/{slug}/reuses/new", get(new_reuse_form).post(new_reuse))
+        .route("/reuses/{id}/edit", get(edit_reuse_form).post(edit_reuse))
+        .route("/reuses/{id}/delete", get(delete_reuse_form).post(delete_reuse))
         .route("/discussions/{id}/reply", axum::routing::post(reply_discussion))
         .route("/discussions/{id}/messages/{position}", axum::routing::post(moderate_message))
         .route("/moderation", get(moderation_page))
@@ -223,6 +227,8 @@ struct ResultRow {
     quality_pct: i64,
     formats: Vec<String>,
     private: bool,
+    /// Labels of its badges, with the search for each.
+    badges: Vec<(String, String)>,
     excerpt: String,
     updated: String,
 }
@@ -293,7 +299,11 @@ async fn org_names(p: &Platform, slugs: &[String]) -> Result<Vec<(String, String
     Ok(q.fetch_all(p.db.pool()).await?.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-fn result_row(d: &DatasetOut) -> ResultRow {
+fn badge_label(kind: &str, locale: Locale) -> String {
+    crate::domain::badges::BadgeKind::parse(kind).map_or_else(|| kind.to_string(), |k| k.label(locale == Locale::Fr).to_string())
+}
+
+fn result_row(d: &DatasetOut, locale: Locale) -> ResultRow {
     let score = d.quality.get("score").and_then(|s| s.as_f64()).unwrap_or(0.0);
     let mut formats: Vec<String> = d.resources.iter().map(|r| r.format.to_uppercase()).filter(|f| !f.is_empty()).collect();
     formats.sort();
@@ -307,6 +317,7 @@ fn result_row(d: &DatasetOut) -> ResultRow {
         quality_pct: percent(score),
         formats,
         private: d.private,
+        badges: d.badges.iter().map(|b| (badge_label(&b.kind, locale), format!("/catalog?badge={}", urlencoding(&b.kind)))).collect(),
         excerpt: excerpt(&d.description, 220),
         updated: day(&d.last_update),
     }
@@ -376,6 +387,11 @@ async fn search_inner(p: &Platform, v: &Viewer, raw: Option<&str>) -> Result<Res
             active.push((format!("{} : {}", g.title, i.label), i.href.clone()));
         }
     }
+    // Badges are no facet (few datasets have one) but a filter all the same, reached from a badge's link.
+    if let Some((_, kind)) = pairs.iter().find(|(k, _)| k == "badge") {
+        let (href, _) = toggle("/catalog", &pairs, "badge", kind);
+        active.push((format!("{} : {}", ctx.tk("catalog.facet", "badge"), badge_label(kind, v.locale)), href));
+    }
     let pages = (res.total + q.page_size - 1) / q.page_size;
     let strip = |u: &str| u.trim_start_matches(&json::base(p)).to_string();
     let sorts = ["", "title", "-last_update", "-quality", "-followers"].iter().map(|s| (*s, ctx.tk("catalog.sort", if s.is_empty() { "default" } else { s.trim_start_matches('-') }))).collect();
@@ -388,7 +404,7 @@ async fn search_inner(p: &Platform, v: &Viewer, raw: Option<&str>) -> Result<Res
         kept,
         active,
         facets,
-        results: res.data.iter().map(|d| result_row(d)).collect(),
+        results: res.data.iter().map(|d| result_row(d, v.locale)).collect(),
         total: res.total,
         page: q.page,
         pages,
@@ -437,6 +453,15 @@ struct ThreadRow {
     messages: Vec<MessageRow>,
 }
 
+struct ReuseRow {
+    id: String,
+    title: String,
+    url: String,
+    kind: String,
+    /// The viewer may change and delete it.
+    editable: bool,
+}
+
 struct ActivityRow {
     date: String,
     actor: String,
@@ -460,7 +485,7 @@ struct DatasetTpl<'a> {
     score_pct: i64,
     criteria: Vec<CriterionRow>,
     threads: Vec<ThreadRow>,
-    reuses: Vec<(String, String, String)>,
+    reuses: Vec<ReuseRow>,
     activity: Vec<ActivityRow>,
     followers: i64,
     following: bool,
@@ -473,7 +498,7 @@ struct DatasetTpl<'a> {
 impl DatasetTpl<'_> {
     /// The label of a badge in the page's language (its kind when no longer in the managed list).
     fn badge_label(&self, kind: &str) -> String {
-        crate::domain::badges::BadgeKind::parse(kind).map_or_else(|| kind.to_string(), |k| k.label(self.ctx.t.lang() == "fr").to_string())
+        badge_label(kind, self.ctx.t.locale)
     }
 }
 
@@ -563,7 +588,10 @@ async fn dataset_inner(p: &Platform, v: &Viewer, slug: &str, notice: Option<&str
         })
         .collect();
     let (reuses, _) = social::reuses(p, &v.principal, Some(&d.id), 20, 0).await?;
-    let reuses = reuses.into_iter().map(|r| (r.title, r.url, ctx.tk("catalog.reuse_type", &r.rtype))).collect();
+    let reuses = reuses
+        .into_iter()
+        .map(|r| ReuseRow { editable: social::may_edit_reuse(&v.principal, &r), kind: ctx.tk("catalog.reuse_type", &r.rtype), id: r.id, title: r.title, url: r.url })
+        .collect();
     let activity = api::activity(p, &d)
         .await?
         .into_iter()
@@ -1161,6 +1189,340 @@ async fn delete_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, Pat
     page(&p, &v, r)
 }
 
+/// The resource edit form's fields (multipart: it may carry a replacement file).
+#[derive(Default)]
+struct ResourceEditForm {
+    title: String,
+    description: String,
+    rtype: String,
+    format: String,
+    url: String,
+}
+
+#[derive(Template)]
+#[template(path = "catalog_resource_edit.html")]
+struct ResourceEditTpl<'a> {
+    ctx: Ctx<'a>,
+    d: Dataset,
+    rid: String,
+    /// A link (its URL is edited) rather than an uploaded file (replaced by a new upload).
+    remote: bool,
+    current: String,
+    f: ResourceEditForm,
+    errors: FormErrors,
+    types: Vec<(&'static str, String)>,
+    max_mb: u64,
+}
+
+fn resource_edit_tpl<'a>(p: &'a Platform, v: &'a Viewer, d: Dataset, r: &crate::domain::model::Resource, f: ResourceEditForm, errors: FormErrors) -> ResourceEditTpl<'a> {
+    let ctx = Ctx::new(p, v, "/catalog", "catalog.resource.edit_title");
+    let title = format!("{} — {}", ctx.t.t("catalog.resource.edit_title"), r.title);
+    let ctx = ctx.titled(title);
+    let types = RESOURCE_TYPES.iter().map(|t| (*t, ctx.tk("catalog.resource_type", t))).collect();
+    let limit = (p.config.upload_max_bytes as u64).min(service::MAX_UPLOAD);
+    let remote = r.filetype == "remote";
+    let current = if remote { r.url.clone() } else { r.url.rsplit('/').next().unwrap_or_default().to_string() };
+    ResourceEditTpl { ctx, d, rid: r.id.clone(), remote, current, f, errors, types, max_mb: limit / 1_048_576 }
+}
+
+async fn edit_resource_form(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path((slug, rid)): Path<(String, String)>) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/catalog/datasets/{slug}/resources/{rid}/edit"));
+    }
+    let r = async {
+        let d = editable(&p, &v, &slug).await?;
+        let res = d.resources.iter().find(|r| r.id == rid).cloned().ok_or_else(AppError::not_found)?;
+        let f = ResourceEditForm { title: res.title.clone(), description: res.description.clone(), rtype: res.rtype.clone(), format: res.format.clone(), url: if res.filetype == "remote" { res.url.clone() } else { String::new() } };
+        Ok(render(&resource_edit_tpl(&p, &v, d, &res, f, FormErrors::default())))
+    }
+    .await;
+    page(&p, &v, r)
+}
+
+/// Reads the edit form: its text fields, and the replacement file if one was chosen (browsers
+/// send an empty part without a file name when none was).
+async fn read_resource_edit(form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Result<(ResourceEditForm, Option<service::Upload>), AppError> {
+    let mut form = form.map_err(|e| AppError::bad_request("invalid_multipart", e.body_text()))?;
+    let mut f = ResourceEditForm::default();
+    let mut upload = None;
+    while let Some(field) = form.next_field().await.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let filename = field.file_name().unwrap_or("").to_string();
+            let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+            let bytes = field.bytes().await.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))?;
+            if !filename.is_empty() || !bytes.is_empty() {
+                upload = Some(service::Upload { filename: if filename.is_empty() { "fichier".into() } else { filename }, content_type, bytes: bytes.to_vec() });
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(|e| AppError::bad_request("invalid_multipart", e.to_string()))?;
+        match name.as_str() {
+            "title" => f.title = text,
+            "description" => f.description = text,
+            "type" => f.rtype = text,
+            "format" => f.format = text,
+            "url" => f.url = text,
+            _ => {}
+        }
+    }
+    Ok((f, upload))
+}
+
+async fn edit_resource(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path((slug, rid)): Path<(String, String)>, form: Result<Multipart, axum::extract::multipart::MultipartRejection>) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/catalog/datasets/{slug}/resources/{rid}/edit"));
+    }
+    let r = async {
+        // Permission before reading a large body.
+        let d = editable(&p, &v, &slug).await?;
+        let res = d.resources.iter().find(|r| r.id == rid).cloned().ok_or_else(AppError::not_found)?;
+        let (f, upload) = read_resource_edit(form).await?;
+        let remote = res.filetype == "remote";
+        let mut format = f.format.trim().to_string();
+        if let Some(u) = &upload {
+            // A replacement file of another kind: its format follows unless the person typed one.
+            let guessed = crate::domain::model::guess_format(&u.filename);
+            if !guessed.is_empty() && (format.is_empty() || format.eq_ignore_ascii_case(&res.format)) {
+                format = guessed;
+            }
+        }
+        if upload.as_ref().is_some_and(|u| u.bytes.is_empty()) {
+            let mut tpl = resource_edit_tpl(&p, &v, d, &res, f, FormErrors::default());
+            tpl.errors.0.push(("file".into(), tpl.ctx.t.t("catalog.resource.no_file").to_string()));
+            return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &tpl));
+        }
+        let input = ResourceInput {
+            title: Some(f.title.clone()),
+            description: Some(f.description.clone()),
+            rtype: Some(f.rtype.clone()),
+            format: Some(format),
+            url: remote.then(|| f.url.clone()),
+            ..Default::default()
+        };
+        match service::update_resource(&p, &v.principal, &v.actor(), &d.id, &rid, &input, upload).await {
+            Ok(_) => Ok(see_other(&format!("/catalog/datasets/{}?notice=resource_saved#resource-{rid}", d.slug))),
+            Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN && e.status != StatusCode::NOT_FOUND && e.status != StatusCode::UNAUTHORIZED => {
+                let mut tpl = resource_edit_tpl(&p, &v, d, &res, f, FormErrors::default());
+                tpl.errors = form_errors(&tpl.ctx, &e);
+                if tpl.errors.0.is_empty() {
+                    // A refused file (too large, unreadable): said next to the file field.
+                    tpl.errors.0.push(("file".into(), e.detail.clone()));
+                }
+                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &tpl))
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    page(&p, &v, r)
+}
+
+// ---------------------------------------------------------------- reuses
+
+#[derive(Deserialize, Default)]
+struct ReuseForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default, rename = "type")]
+    rtype: String,
+    #[serde(default)]
+    description: String,
+    /// The dataset page to come back to.
+    #[serde(default)]
+    back: String,
+}
+
+#[derive(Template)]
+#[template(path = "catalog_reuse_form.html")]
+struct ReuseFormTpl<'a> {
+    ctx: Ctx<'a>,
+    action: String,
+    f: ReuseForm,
+    errors: FormErrors,
+    types: Vec<(&'static str, String)>,
+    /// The dataset it reuses, when declaring one.
+    dataset: Option<(String, String)>,
+    cancel: String,
+    editing: bool,
+}
+
+fn reuse_form_tpl<'a>(ctx: Ctx<'a>, action: String, f: ReuseForm, errors: FormErrors, dataset: Option<(String, String)>, cancel: String, editing: bool) -> ReuseFormTpl<'a> {
+    let types = crate::domain::model::REUSE_TYPES.iter().map(|t| (*t, ctx.tk("catalog.reuse_type", t))).collect();
+    ReuseFormTpl { ctx, action, f, errors, types, dataset, cancel, editing }
+}
+
+fn reuse_ctx<'a>(p: &'a Platform, v: &'a Viewer, key: &'static str, about: &str) -> Ctx<'a> {
+    let ctx = Ctx::new(p, v, "/catalog", key);
+    let title = format!("{} — {}", ctx.t.t(key), about);
+    ctx.titled(title)
+}
+
+/// The dataset a reuse is shown on: the page the person came from, else its first dataset.
+async fn reuse_back(p: &Platform, back: &str, reuse: &social::Reuse) -> Result<String, AppError> {
+    if !back.is_empty() {
+        return Ok(back_to(Some(back), "/catalog".into()));
+    }
+    let slug: Option<String> = match reuse.datasets.first() {
+        Some(id) => sqlx::query_scalar("SELECT slug FROM catalog_datasets WHERE id = $1").bind(id).fetch_optional(p.db.pool()).await?,
+        None => None,
+    };
+    Ok(slug.map(|s| format!("/catalog/datasets/{s}")).unwrap_or_else(|| "/catalog".into()))
+}
+
+async fn new_reuse_form(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(slug): Path<String>) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/catalog/datasets/{slug}/reuses/new"));
+    }
+    let r = async {
+        let d = service::visible_dataset(&p, &v.principal, &slug).await?;
+        if d.deleted_at.is_some() {
+            return Err(AppError::not_found());
+        }
+        let ctx = reuse_ctx(&p, &v, "catalog.reuse.new_title", &d.title);
+        let back = format!("/catalog/datasets/{}", d.slug);
+        let f = ReuseForm { rtype: "application".into(), back: back.clone(), ..Default::default() };
+        Ok(render(&reuse_form_tpl(ctx, format!("/catalog/datasets/{}/reuses/new", d.slug), f, FormErrors::default(), Some((d.title.clone(), back.clone())), back, false)))
+    }
+    .await;
+    page(&p, &v, r)
+}
+
+async fn new_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(slug): Path<String>, Form(f): Form<ReuseForm>) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/catalog/datasets/{slug}/reuses/new"));
+    }
+    let r = async {
+        let d = service::visible_dataset(&p, &v.principal, &slug).await?;
+        let input = social::ReuseInput {
+            title: f.title.clone(),
+            description: f.description.clone(),
+            rtype: f.rtype.clone(),
+            url: f.url.clone(),
+            topic: None,
+            tags: vec![],
+            datasets: vec![d.id.clone()],
+            private: false,
+            organization: None,
+        };
+        let back = format!("/catalog/datasets/{}", d.slug);
+        match social::create_reuse(&p, &v.principal, &v.actor(), &input).await {
+            Ok(_) => Ok(see_other(&format!("{back}?notice=reuse_added#reuses-h"))),
+            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+                let ctx = reuse_ctx(&p, &v, "catalog.reuse.new_title", &d.title);
+                let errors = form_errors(&ctx, &e);
+                let tpl = reuse_form_tpl(ctx, format!("/catalog/datasets/{}/reuses/new", d.slug), f, errors, Some((d.title.clone(), back.clone())), back, false);
+                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &tpl))
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    page(&p, &v, r)
+}
+
+/// The reuse the viewer may change (and delete).
+async fn editable_reuse(p: &Platform, v: &Viewer, id: &str) -> Result<social::Reuse, AppError> {
+    let r = social::reuse(p, &v.principal, id).await?;
+    if !social::may_edit_reuse(&v.principal, &r) {
+        return Err(AppError::forbidden());
+    }
+    Ok(r)
+}
+
+#[derive(Deserialize, Default)]
+struct BackQuery {
+    back: Option<String>,
+}
+
+async fn edit_reuse_form(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>, Query(q): Query<BackQuery>) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/catalog/reuses/{id}/edit"));
+    }
+    let r = async {
+        let reuse = editable_reuse(&p, &v, &id).await?;
+        let back = reuse_back(&p, q.back.as_deref().unwrap_or(""), &reuse).await?;
+        let ctx = reuse_ctx(&p, &v, "catalog.reuse.edit_title", &reuse.title);
+        let f = ReuseForm { title: reuse.title.clone(), url: reuse.url.clone(), rtype: reuse.rtype.clone(), description: reuse.description.clone(), back: back.clone() };
+        Ok(render(&reuse_form_tpl(ctx, format!("/catalog/reuses/{}/edit", reuse.id), f, FormErrors::default(), None, back, true)))
+    }
+    .await;
+    page(&p, &v, r)
+}
+
+async fn edit_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>, Form(f): Form<ReuseForm>) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/catalog/reuses/{id}/edit"));
+    }
+    let r = async {
+        let reuse = editable_reuse(&p, &v, &id).await?;
+        let back = reuse_back(&p, &f.back, &reuse).await?;
+        let patch = social::ReusePatch {
+            title: Some(f.title.clone()),
+            url: Some(f.url.clone()),
+            rtype: Some(f.rtype.clone()),
+            description: Some(f.description.clone()),
+            ..Default::default()
+        };
+        match social::update_reuse(&p, &v.principal, &v.actor(), &reuse.id, &patch).await {
+            Ok(_) => Ok(see_other(&with_param(&format!("{back}#reuses-h"), "notice=reuse_saved"))),
+            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+                let ctx = reuse_ctx(&p, &v, "catalog.reuse.edit_title", &reuse.title);
+                let errors = form_errors(&ctx, &e);
+                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &reuse_form_tpl(ctx, format!("/catalog/reuses/{}/edit", reuse.id), f, errors, None, back, true)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    page(&p, &v, r)
+}
+
+#[derive(Template)]
+#[template(path = "catalog_reuse_delete.html")]
+struct ReuseDeleteTpl<'a> {
+    ctx: Ctx<'a>,
+    question: String,
+    action: String,
+    back: String,
+}
+
+async fn delete_reuse_form(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>, Query(q): Query<BackQuery>) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/catalog/reuses/{id}/delete"));
+    }
+    let r = async {
+        let reuse = editable_reuse(&p, &v, &id).await?;
+        let back = reuse_back(&p, q.back.as_deref().unwrap_or(""), &reuse).await?;
+        let ctx = Ctx::new(&p, &v, "/catalog", "catalog.delete.reuse_title");
+        let question = ctx.t.f("catalog.delete.reuse_question", "title", &reuse.title);
+        Ok(render(&ReuseDeleteTpl { ctx, question, action: format!("/catalog/reuses/{}/delete", reuse.id), back }))
+    }
+    .await;
+    page(&p, &v, r)
+}
+
+#[derive(Deserialize, Default)]
+struct BackForm {
+    #[serde(default)]
+    back: String,
+}
+
+async fn delete_reuse(State(p): State<Platform>, ViewerExt(v): ViewerExt, Path(id): Path<String>, Form(f): Form<BackForm>) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/catalog/reuses/{id}/delete"));
+    }
+    let r = async {
+        let reuse = social::delete_reuse(&p, &v.principal, &v.actor(), &id).await?;
+        let back = reuse_back(&p, &f.back, &reuse).await?;
+        Ok(see_other(&with_param(&format!("{back}#reuses-h"), "notice=reuse_deleted")))
+    }
+    .await;
+    page(&p, &v, r)
+}
+
 // ---------------------------------------------------------------- organisation
 
 #[derive(Template)]
@@ -1196,7 +1558,7 @@ async fn organization_page(State(p): State<Platform>, ViewerExt(v): ViewerExt, P
         let ctx = Ctx::new(&p, &v, "/catalog", "catalog.nav").titled(org.org.name.clone());
         Ok(render(&OrgTpl {
             description: markdown(&org.description),
-            results: res.data.iter().map(|d| result_row(d)).collect(),
+            results: res.data.iter().map(|d| result_row(d, v.locale)).collect(),
             total: res.total,
             page: pg,
             pages,

@@ -34,7 +34,12 @@ async fn administrators_award_and_remove_badges() {
         assert_eq!(got, ["hvd", "spd"], "{b:?}");
         assert_eq!(anon.get("/api/v1/catalog/datasets?badge=spd").await.json()["total"], 1);
         let page = anon.get(&format!("/catalog/datasets/{id}?lang=fr")).await.text();
-        assert!(page.contains("<span class=\"badge\">Données de forte valeur (HVD)</span>"), "{b:?}");
+        assert!(page.contains("<a class=\"badge\" href=\"/catalog?badge=hvd\">Données de forte valeur (HVD)</a>"), "{b:?}");
+        // The badge's link searches the datasets having it; the filter shows, with its removal.
+        let search = anon.get("/catalog?badge=hvd&lang=en").await.text();
+        assert!(search.contains("<a class=\"badge\" href=\"/catalog?badge=hvd\">High-value dataset (HVD)</a>") && search.contains("Badge : High-value dataset (HVD)") && search.contains("Adresses"), "{b:?}: {search}");
+        assert!(!anon.get("/catalog?badge=inspire").await.text().contains("Adresses"));
+        assert_eq!(anon.get("/api/1/datasets/?badge=hvd").await.json()["total"], 1);
         assert_eq!(admin.delete(&format!("/api/1/datasets/{id}/badges/spd/")).await.status, StatusCode::NO_CONTENT);
         assert_eq!(admin.delete(&format!("/api/v1/catalog/datasets/{id}/badges/hvd")).await.status, StatusCode::NO_CONTENT);
         assert_eq!(anon.get("/api/v1/catalog/datasets?badge=spd").await.json()["total"], 0);

@@ -4,8 +4,10 @@ mod checks;
 mod ckan;
 mod datasets;
 mod dcat;
+mod forms;
 mod pages;
 mod publications;
+mod reuses;
 mod search;
 mod tabular;
 
