@@ -5,6 +5,8 @@
 #
 # Usage: bash bench/catalog-search.sh
 # Knobs: BENCH_CATALOG_DATASETS=35000 BENCH_DURATION=15s BENCH_CONNECTIONS=8 BENCH_SKIP_BUILD=1 BENCH_PORT=…
+# BENCH_SEARCH_KEEP=DIR keeps the created catalog; BENCH_SEARCH_DATA=DIR measures on it instead of
+# creating one (the section then says so).
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
@@ -17,7 +19,7 @@ N="${BENCH_CATALOG_DATASETS:-35000}"
 DURATION="${BENCH_DURATION:-15s}"
 CONNS="${BENCH_CONNECTIONS:-8}"
 INVOCATION=""
-for v in BENCH_CATALOG_DATASETS BENCH_DURATION BENCH_CONNECTIONS BENCH_SKIP_BUILD BENCH_PORT; do
+for v in BENCH_CATALOG_DATASETS BENCH_DURATION BENCH_CONNECTIONS BENCH_SKIP_BUILD BENCH_PORT BENCH_SEARCH_DATA BENCH_SEARCH_KEEP; do
     if [[ -n "${!v:-}" ]]; then INVOCATION+="$v=${!v} "; fi
 done
 INVOCATION+="bash bench/catalog-search.sh"
@@ -29,14 +31,26 @@ fi
 command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; } || die "wrk is required"
 
 pick_port 18300
-start_demo_then_serve
-get_token
-
-log "creating $N datasets with their resources through the API"
-t0=$(date +%s.%N)
-made="$(python3 "$BENCH_DIR/catalog_generate.py" "$BASE" "$TOKEN" "$N" 2)"
-t1=$(date +%s.%N)
-GEN_S="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')"
+if [[ -n "${BENCH_SEARCH_DATA:-}" ]]; then
+    # A data directory an earlier run of this harness filled (kept with BENCH_SEARCH_KEEP): the
+    # creation through the API takes about ten minutes.
+    log "reusing the catalog in $BENCH_SEARCH_DATA"
+    cp -r "$BENCH_SEARCH_DATA" "$WORK/data"
+    COMMUNS_RATE_LIMIT_PER_IP=0 COMMUNS_RATE_LIMIT_PER_TOKEN=0 "$BIN" serve --data-dir "$WORK/data" --bind "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    wait_ready "$WORK/server.log"
+    get_token
+    made="$N"
+    GEN_S="$(cat "$BENCH_SEARCH_DATA/.created_in_s" 2>/dev/null || echo "?")"
+else
+    start_demo_then_serve
+    get_token
+    log "creating $N datasets with their resources through the API"
+    t0=$(date +%s.%N)
+    made="$(python3 "$BENCH_DIR/catalog_generate.py" "$BASE" "$TOKEN" "$N" 2)"
+    t1=$(date +%s.%N)
+    GEN_S="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')"
+fi
 # The generated links to CSV files queue table loads (they fail: the host does not resolve); the
 # measure starts once the queue is drained, so that no background work shares the CPUs.
 log "waiting for the queued table loads to finish"
@@ -49,6 +63,10 @@ TOTALS="$(curl -sf "$BASE/api/1/site/")"
 DATASETS="$(printf '%s' "$TOTALS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metrics"]["datasets"])')"
 RESOURCES="$(printf '%s' "$TOTALS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metrics"]["resources"])')"
 DB_BYTES="$(du -sb "$WORK/data" | cut -f1)"
+if [[ -n "${BENCH_SEARCH_KEEP:-}" && -z "${BENCH_SEARCH_DATA:-}" ]]; then
+    rm -rf "$BENCH_SEARCH_KEEP" && cp -r "$WORK/data" "$BENCH_SEARCH_KEEP" && echo "$GEN_S" >"$BENCH_SEARCH_KEEP/.created_in_s"
+    log "catalog kept in $BENCH_SEARCH_KEEP (BENCH_SEARCH_DATA=$BENCH_SEARCH_KEEP reuses it)"
+fi
 log "created $made datasets in ${GEN_S} s; catalog holds $DATASETS public datasets, $RESOURCES resources"
 
 declare -a NAMES=(landing words filters formatzone deep)
@@ -101,8 +119,13 @@ log "server RSS ${RSS_KB} kB; search right after a write (index rebuilt) median 
     echo
     echo "Produced by \`$INVOCATION\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`, $(nproc) CPUs, SQLite, release build."
     echo
-    echo "$made datasets and their resources created through \`POST /api/v1/catalog/datasets\` and \`…/resources\` (2 client"
-    echo "threads, token auth, audit and search index written in each transaction) in ${GEN_S} s; the catalog then holds"
+    if [[ -n "${BENCH_SEARCH_DATA:-}" ]]; then
+        echo "Catalog created by an earlier run of this harness and reused (\`BENCH_SEARCH_DATA\`): $made datasets and their"
+        echo "resources created through \`POST /api/v1/catalog/datasets\` and \`…/resources\` in ${GEN_S} s; the catalog holds"
+    else
+        echo "$made datasets and their resources created through \`POST /api/v1/catalog/datasets\` and \`…/resources\` (2 client"
+        echo "threads, token auth, audit and search index written in each transaction) in ${GEN_S} s; the catalog then holds"
+    fi
     echo "$DATASETS public datasets and $RESOURCES resources (demo included); data directory $((DB_BYTES / 1048576)) MiB."
     echo "Every answer carries the six facets (tag, organisation, licence, format, frequency, zone) with exact counts and"
     echo "the exact total. \"Sequential\" is one client with one request at a time (curl, 200 requests); wrk runs"
@@ -122,6 +145,6 @@ log "server RSS ${RSS_KB} kB; search right after a write (index rebuilt) median 
     echo "is rebuilt by the first search after a write that changes what it holds: that search took ${REBUILD_MS} ms"
     echo "(median of 5, no filter, each after a follow and an unfollow)."
     echo
-    echo "Machine during the runs: $(uptime | sed 's/.*load average/load average/').
+    echo "Machine during the runs: $(uptime | sed 's/.*load average/load average/')."
 } >"$WORK/section.md"
 write_section catalog-search "$WORK/section.md"
