@@ -3,7 +3,9 @@
 // search with a facet, a dataset page (escaped Markdown, resources with their link status,
 // quality reasons, DCAT links), the upload of a CSV with its progress bar by a demo publisher
 // (Camille, editor of the demo organisations), the table preview of that CSV (sort, filter,
-// pages) once the loader job has read it, and the same pages on a 320px-wide screen.
+// pages) once the loader job has read it, and the same pages on a 320px-wide screen; the forms
+// to edit a resource (its URL, or a replacement file), to clear a temporal coverage and to
+// declare, edit and delete a reuse.
 //
 // Each run creates its own dataset (run-unique title) through the pages, so that reruns against
 // the same server do not depend on one another.
@@ -231,3 +233,125 @@ async function getJsonAuthless(path) {
   const r = await fetch(`${BASE}${path}`, { headers: { Accept: 'application/json' } });
   return r.status === 200 ? r.json() : null;
 }
+
+describe('editing: a demo publisher edits a resource, clears a coverage, declares, edits and deletes a reuse', () => {
+  /** @type {import('playwright-core').BrowserContext} */
+  let context;
+  /** @type {import('playwright-core').Page} */
+  let page;
+  const title = `Reuses E2E ${run}`;
+  let slug = '';
+  before(async () => {
+    context = await newContext(browser);
+    page = await newPage(context);
+    await login(page, CAMILLE);
+    // A dataset of its own, with a coverage and a link, through the pages.
+    await visit(page, '/catalog/datasets/new?lang=fr');
+    await page.fill('#title', title);
+    await page.fill('#temporal_start', '2022-01-01');
+    await page.fill('#temporal_end', '2022-12-31');
+    await submit(page, page.locator('form.stack button[type="submit"]'));
+    slug = new URL(page.url()).pathname.split('/')[3];
+    await page.fill('#url', 'https://exemple.fr/export.json');
+    await page.fill('#title', 'Export JSON');
+    await submit(page, page.locator('form[aria-labelledby="remote-h"] button[type="submit"]'));
+    assert.equal(new URL(page.url()).pathname, `/catalog/datasets/${slug}`);
+  });
+  after(async () => {
+    await context?.close();
+  });
+
+  it('the resource form keeps the input and shows errors in place, then saves', async () => {
+    await visit(page, `/catalog/datasets/${slug}?lang=fr`);
+    // The dataset's only resource so far.
+    await submit(page, page.locator('a[href*="/resources/"][href$="/edit"]'));
+    assert.match(new URL(page.url()).pathname, /\/resources\/[0-9a-f-]+\/edit$/);
+    await checkPage(page);
+    assert.equal(await page.locator('#url').inputValue(), 'https://exemple.fr/export.json');
+    await page.fill('#title', 'Export JSON 2022');
+    // A scheme the browser accepts and the server refuses.
+    await page.fill('#url', 'ftp://exemple.fr/export.json');
+    await page.selectOption('#type', 'documentation');
+    const res = await submit(page, page.locator('#resource-edit button[type="submit"]'));
+    assert.equal(res?.status(), 422);
+    assert.equal(await page.locator('#url[aria-invalid="true"]').count(), 1);
+    assert.match(await page.locator('#url-error').innerText(), /http/);
+    assert.equal(await page.locator('#title').inputValue(), 'Export JSON 2022', 'the input is kept');
+    assert.equal(await page.locator('#type').inputValue(), 'documentation');
+    await checkPage(page);
+    await page.fill('#url', 'https://exemple.fr/export-2022.json');
+    await submit(page, page.locator('#resource-edit button[type="submit"]'));
+    assert.equal(new URL(page.url()).pathname, `/catalog/datasets/${slug}`);
+    assert.equal(await page.locator('p.notice[role="status"]').count(), 1);
+    assert.ok(await page.locator('th[scope="row"]', { hasText: 'Export JSON 2022' }).count(), 'the new title is listed');
+    const d = await getJson(`/api/v1/catalog/datasets/${slug}`);
+    assert.equal(d.resources[0].url, 'https://exemple.fr/export-2022.json');
+    assert.equal(d.resources[0].type, 'documentation');
+  });
+
+  it('an uploaded file is replaced from the same form, keeping its permanent link', async () => {
+    await visit(page, `/catalog/datasets/${slug}/resources/new`);
+    await page.setInputFiles('#file', { name: `communes-${run}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv(), 'utf8') });
+    await Promise.all([page.waitForURL((u) => u.pathname === `/catalog/datasets/${slug}`), page.click('#upload-form button[type="submit"]')]);
+    await page.waitForLoadState('load');
+    const before = (await getJson(`/api/v1/catalog/datasets/${slug}`)).resources.find((/** @type {any} */ r) => r.filetype === 'file');
+    await visit(page, `/catalog/datasets/${slug}/resources/${before.id}/edit?lang=en`);
+    await checkPage(page);
+    assert.equal(await page.locator('#url').count(), 0, 'an uploaded file has no address to edit');
+    await page.setInputFiles('#file', { name: `communes-${run}.json`, mimeType: 'application/json', buffer: Buffer.from('[{"commune": "Quimper"}]', 'utf8') });
+    await submit(page, page.locator('#resource-edit button[type="submit"]'));
+    assert.equal(new URL(page.url()).pathname, `/catalog/datasets/${slug}`);
+    const after = (await getJson(`/api/v1/catalog/datasets/${slug}`)).resources.find((/** @type {any} */ r) => r.id === before.id);
+    assert.equal(after.format, 'json', 'the format follows the new file');
+    assert.notDeepEqual(after.checksum, before.checksum);
+    const r = await fetch(`${BASE}/api/1/datasets/r/${before.id}`, { redirect: 'manual' });
+    assert.ok(String(r.headers.get('location')).endsWith(`communes-${run}.json`), 'the permanent link leads to the new file');
+  });
+
+  it('the temporal coverage is cleared from the edit form', async () => {
+    await visit(page, `/catalog/datasets/${slug}/edit?lang=fr`);
+    assert.equal(await page.locator('#temporal_start').inputValue(), '2022-01-01');
+    await page.fill('#temporal_start', '');
+    await page.fill('#temporal_end', '');
+    await submit(page, page.locator('form.stack button[type="submit"]'));
+    assert.equal(new URL(page.url()).pathname, `/catalog/datasets/${slug}`);
+    assert.equal((await getJson(`/api/v1/catalog/datasets/${slug}`)).temporal_coverage, null);
+  });
+
+  it('a reuse is declared from the dataset page, then edited and deleted by its author', async () => {
+    await visit(page, `/catalog/datasets/${slug}?lang=fr`);
+    await submit(page, page.locator(`a[href="/catalog/datasets/${slug}/reuses/new"]`));
+    await checkPage(page);
+    await page.fill('#title', 'Carte des communes');
+    await page.fill('#url', 'ftp://carte.exemple.fr/');
+    await page.fill('#description', 'Une carte interactive.');
+    await page.selectOption('#type', 'visualization');
+    const res = await submit(page, page.locator('#reuse-form button[type="submit"]'));
+    assert.equal(res?.status(), 422);
+    assert.equal(await page.locator('#url[aria-invalid="true"]').count(), 1);
+    assert.equal(await page.locator('#description').inputValue(), 'Une carte interactive.', 'the input is kept');
+    await checkPage(page);
+    await page.fill('#url', 'https://carte.exemple.fr/');
+    await submit(page, page.locator('#reuse-form button[type="submit"]'));
+    assert.equal(new URL(page.url()).pathname, `/catalog/datasets/${slug}`);
+    const item = page.locator('ul.reuses li', { hasText: 'Carte des communes' });
+    assert.equal(await item.count(), 1, 'the reuse is listed');
+    assert.equal((await getJson(`/api/v1/catalog/datasets/${slug}`)).metrics.reuses, 1);
+    await checkPage(page);
+
+    await submit(page, item.locator('a[href*="/edit"]'));
+    await checkPage(page);
+    await page.fill('#title', 'Carte des communes du Finistère');
+    await submit(page, page.locator('#reuse-form button[type="submit"]'));
+    assert.equal(new URL(page.url()).pathname, `/catalog/datasets/${slug}`);
+    const edited = page.locator('ul.reuses li', { hasText: 'Carte des communes du Finistère' });
+    assert.equal(await edited.count(), 1);
+
+    await submit(page, edited.locator('a[href*="/delete"]'));
+    await checkPage(page);
+    await submit(page, page.locator('button.danger'));
+    assert.equal(new URL(page.url()).pathname, `/catalog/datasets/${slug}`);
+    assert.equal(await page.locator('ul.reuses li').count(), 0, 'gone from the page');
+    assert.equal((await getJson(`/api/v1/catalog/datasets/${slug}`)).metrics.reuses, 0, 'and from the count');
+  });
+});
