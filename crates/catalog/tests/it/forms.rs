@@ -8,6 +8,20 @@ use testkit::{backends, Client, TestResponse};
 use crate::app;
 use crate::datasets::multipart;
 
+/// Every text of the page comes from the message files, in both languages.
+async fn translated(c: &mut Client, path: &str) {
+    // French last: the language chosen sticks to the session, and the tests read French next.
+    for lang in ["en", "fr"] {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let r = c.get(&format!("{path}{sep}lang={lang}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let html = r.text();
+        for key in [">catalog.", "\"catalog.", " catalog.", ">error.", ">form."] {
+            assert!(!html.contains(key), "{path} ({lang}): untranslated key {key}");
+        }
+    }
+}
+
 fn location(r: &TestResponse) -> String {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     r.header("location").unwrap().to_string()
@@ -55,6 +69,8 @@ async fn resources_are_edited_from_the_dataset_page() {
 
         // A link: prefilled; errors in place with the input kept, in French and in English.
         let edit = format!("/catalog/datasets/{slug}/resources/{link_id}/edit");
+        translated(&mut alice, &edit).await;
+        translated(&mut alice, &format!("/catalog/datasets/{slug}/resources/{file_id}/edit")).await;
         let form = alice.get(&edit).await.text();
         assert!(form.contains("value=\"https://exemple.fr/air.json\"") && form.contains("value=\"Export\"") && form.contains("<option value=\"main\" selected>"), "{form}");
         let r = post_multipart(&mut alice, &format!("{edit}"), multipart_without_file(&[("title", "Export corrigé"), ("url", "ftp://exemple.fr/x"), ("type", "documentation"), ("format", "json"), ("description", "")])).await;
@@ -134,6 +150,10 @@ async fn reuses_are_declared_edited_and_deleted_from_the_dataset_page() {
         assert_eq!(alice.post_form(&format!("/catalog/reuses/{rid}/delete"), &[]).await.status, StatusCode::FORBIDDEN);
 
         let edit = format!("/catalog/reuses/{rid}/edit");
+        translated(&mut bob, &new).await;
+        translated(&mut bob, &edit).await;
+        translated(&mut bob, &format!("/catalog/reuses/{rid}/delete")).await;
+        translated(&mut bob, &format!("/catalog/datasets/{slug}")).await;
         let form = bob.get(&format!("{edit}?back=/catalog/datasets/{slug}")).await.text();
         assert!(form.contains("value=\"Carte des arbres\"") && form.contains("<option value=\"visualization\" selected>") && form.contains(&format!("name=\"back\" value=\"/catalog/datasets/{slug}\"")), "{form}");
         let r = bob.post_form(&edit, &[("title", "Carte des arbres"), ("url", ""), ("type", "visualization"), ("back", &format!("/catalog/datasets/{slug}"))]).await;
