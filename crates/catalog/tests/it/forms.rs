@@ -73,7 +73,7 @@ async fn resources_are_edited_from_the_dataset_page() {
         translated(&mut alice, &format!("/catalog/datasets/{slug}/resources/{file_id}/edit")).await;
         let form = alice.get(&edit).await.text();
         assert!(form.contains("value=\"https://exemple.fr/air.json\"") && form.contains("value=\"Export\"") && form.contains("<option value=\"main\" selected>"), "{form}");
-        let r = post_multipart(&mut alice, &format!("{edit}"), multipart_without_file(&[("title", "Export corrigé"), ("url", "ftp://exemple.fr/x"), ("type", "documentation"), ("format", "json"), ("description", "")])).await;
+        let r = post_multipart(&mut alice, &edit, multipart_without_file(&[("title", "Export corrigé"), ("url", "ftp://exemple.fr/x"), ("type", "documentation"), ("format", "json"), ("description", "")])).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let t = r.text();
         assert!(t.contains("aria-invalid=\"true\" aria-describedby=\"url-error\"") && t.contains("Saisissez une adresse commençant par http:// ou https://.") && t.contains("value=\"Export corrigé\"") && t.contains("<option value=\"documentation\" selected>"), "{t}");
