@@ -40,7 +40,7 @@ enum Command {
 enum WeatherCommand {
     /// Imports observation files (gzip accepted) and prints a summary with every rejected line.
     Import {
-        /// `mf` (Météo-France hourly H or 6-minute MN CSV), `mf-stations` (fiches.json), `metar` or
+        /// `mf` (Météo-France hourly H, daily Q or 6-minute MN CSV), `mf-stations` (fiches.json), `metar` or
         /// `synop` (bulletins; stations matched by their ICAO or WMO identifier), `csv` (any CSV,
         /// read through `--mapping`).
         #[arg(long)]
@@ -266,6 +266,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Weather(WeatherCommand::Import { format, mapping, files, db }) => {
             let mapping = mapping.map(|m| std::fs::read_to_string(&m).with_context(|| format!("cannot read the mapping {}", m.display()))).transpose()?;
+            let format = weather::service::Format::parse(&format, mapping.as_deref()).map_err(|e| anyhow::anyhow!("--format {format}: {e}"))?;
             apply_db(&mut config, &db);
             init_logs(config.log_json);
             let p = platform(config).await?;
@@ -278,14 +279,7 @@ async fn main() -> anyhow::Result<()> {
                 let progress = |done: usize, total: usize| {
                     eprint!("\r  {done}/{total} values ({}%)", if total == 0 { 100 } else { done * 100 / total });
                 };
-                let summary = weather::http::api::run_import(&p, &actor, &format, &name, &bytes, mapping.as_deref(), &progress)
-                    .await
-                    .map(|s| serde_json::to_value(s).unwrap_or_default());
-                if let Err(e) = &summary {
-                    if e.code == "validation_failed" {
-                        anyhow::bail!("--format {format}: {} (formats: mf, mf-stations, metar, synop, csv with --mapping)", e.detail);
-                    }
-                }
+                let summary = weather::service::import(&p, &actor, &format, &name, &bytes, &progress).await.map(|s| serde_json::to_value(s).unwrap_or_default());
                 eprintln!();
                 match summary {
                     Ok(s) => {
@@ -300,7 +294,7 @@ async fn main() -> anyhow::Result<()> {
                     }
                     Err(e) => {
                         failed = true;
-                        eprintln!("  not imported: {}", e.detail);
+                        eprintln!("  not imported: {e}");
                     }
                 }
             }

@@ -15,7 +15,7 @@ use platform::Platform;
 
 pub struct Weather;
 
-const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_weather")];
+const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_weather"), platform::migration!(2, "0002_weather_daily_official")];
 
 #[platform::module::async_trait]
 impl platform::Module for Weather {

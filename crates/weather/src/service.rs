@@ -407,14 +407,79 @@ pub enum ImportError {
     /// The file as a whole cannot be read (not the expected format): nothing was imported.
     #[error("{0}")]
     BadFile(String),
+    #[error("unknown format `{0}`: use {formats}", formats = FORMATS.join(", "))]
+    UnknownFormat(String),
+    #[error("the csv format needs a mapping (columns → parameters and units, time)")]
+    MissingMapping,
+    /// Every problem of the mapping, each naming its field or column.
+    #[error("{}", .0.join("; "))]
+    BadMapping(Vec<String>),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+}
+
+/// The import formats, as the command line and the API name them.
+pub const FORMATS: &[&str] = &["mf", "mf-stations", "metar", "synop", "csv"];
+
+/// An import format, checked (with its mapping for `csv`) before any file is read.
+#[derive(Clone, Debug)]
+pub enum Format {
+    /// Météo-France climatological CSV: hourly H, daily Q (both files) or 6-minute MN.
+    Mf,
+    /// Météo-France's station list (fiches.json).
+    MfStations,
+    Metar,
+    Synop,
+    /// Any CSV read through a mapping (`ingest::mapped`).
+    Csv(Box<crate::ingest::mapped::Mapping>),
+}
+
+impl Format {
+    /// `mapping` is the mapping file's text, required by `csv` and refused by the others.
+    pub fn parse(format: &str, mapping: Option<&str>) -> Result<Format, ImportError> {
+        let mapping = mapping.filter(|m| !m.trim().is_empty());
+        let f = match format.trim() {
+            "mf" => Format::Mf,
+            "mf-stations" => Format::MfStations,
+            "metar" => Format::Metar,
+            "synop" => Format::Synop,
+            "csv" => {
+                let text = mapping.ok_or(ImportError::MissingMapping)?;
+                return Ok(Format::Csv(Box::new(crate::ingest::mapped::Mapping::parse(text).map_err(ImportError::BadMapping)?)));
+            }
+            other => return Err(ImportError::UnknownFormat(other.chars().take(40).collect())),
+        };
+        if mapping.is_some() {
+            return Err(ImportError::BadMapping(vec![format!("a mapping only goes with the csv format, not {format}")]));
+        }
+        Ok(f)
+    }
+}
+
+/// What an import brought: observations, or stations for the station list.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ImportOut {
+    Values(ImportSummary),
+    Stations(StationsSummary),
+}
+
+/// Imports one file in a checked format: the one place that knows the formats, used by the command
+/// line, the API and the import page.
+pub async fn import(p: &Platform, actor: &Actor, format: &Format, filename: &str, bytes: &[u8], progress: &(dyn Fn(usize, usize) + Sync)) -> Result<ImportOut, ImportError> {
+    Ok(match format {
+        Format::Mf => ImportOut::Values(import_mf(p, actor, filename, bytes, progress).await?),
+        Format::MfStations => ImportOut::Stations(import_station_sheets(p, actor, bytes).await?),
+        Format::Metar => ImportOut::Values(import_reports(p, actor, "metar", filename, bytes, p.now()).await?),
+        Format::Synop => ImportOut::Values(import_reports(p, actor, "synop", filename, bytes, p.now()).await?),
+        Format::Csv(m) => ImportOut::Values(import_mapped(p, actor, filename, bytes, m, progress).await?),
+    })
 }
 
 /// Values per transaction: a failing batch is rolled back whole and reported.
 const BATCH: usize = 100_000;
 
-/// Imports a Météo-France hourly or 6-minute file (gzip accepted). Stations met for the first time
+/// Imports a Météo-France hourly, daily (Q) or 6-minute file (gzip accepted). Stations met for the first time
 /// are created from the file's NUM_POSTE, name and position.
 pub async fn import_mf(p: &Platform, actor: &Actor, filename: &str, bytes: &[u8], progress: &(dyn Fn(usize, usize) + Sync)) -> Result<ImportSummary, ImportError> {
     use crate::ingest::mf;
@@ -423,6 +488,7 @@ pub async fn import_mf(p: &Platform, actor: &Actor, filename: &str, bytes: &[u8]
     let format = match header.product {
         mf::Product::Hourly => "mf-h",
         mf::Product::SixMinutes => "mf-mn",
+        mf::Product::Daily => "mf-q",
     };
     let (import_id, source_id) = start(p, actor, format, filename, "mf-clim").await?;
     let mut summary = ImportSummary { import_id, format: format.into(), filename: filename.into(), lines: records.len() + rejected.len(), unknown_columns: header.unknown.clone(), ..Default::default() };
@@ -578,7 +644,7 @@ pub async fn import_mapped(p: &Platform, actor: &Actor, filename: &str, bytes: &
             summary.reject(Rejected { line: r.line, reason: format!("station {} is not registered (give `new_station` in the mapping to register it)", r.station) });
             continue;
         };
-        obs.extend(r.values.iter().map(|(param, value)| Observation { station, param: *param, t: r.t, value: *value, quality: Quality::Unknown }));
+        obs.extend(r.values.iter().map(|(param, value)| Observation { station, param: *param, t: r.stamp(*param), value: *value, quality: Quality::Unknown }));
     }
     let partitions = Partitions::default();
     let mut done = 0;

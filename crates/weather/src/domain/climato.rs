@@ -92,17 +92,21 @@ pub struct DailyRule {
     pub agg: Agg,
     /// Values needed for the day to count as complete.
     pub expected: u32,
+    /// The source's own daily value (Météo-France's Q product) and the parameter with its time:
+    /// when present it is the day's value, whatever hourly values say.
+    pub official: &'static str,
+    pub official_time: Option<&'static str>,
 }
 
 pub static DAILY_RULES: &[DailyRule] = &[
-    DailyRule { element: Element::TN, params: &["TN", "T"], time_param: Some("HTN"), window: (-6 * 60, 18 * 60), agg: Agg::Min, expected: 24 },
-    DailyRule { element: Element::TX, params: &["TX", "T"], time_param: Some("HTX"), window: (6 * 60, 30 * 60), agg: Agg::Max, expected: 24 },
-    DailyRule { element: Element::TM, params: &["T"], time_param: None, window: (0, 24 * 60), agg: Agg::Mean, expected: 24 },
-    DailyRule { element: Element::RR, params: &["RR1"], time_param: None, window: (6 * 60, 30 * 60), agg: Agg::Sum, expected: 24 },
-    DailyRule { element: Element::FXI, params: &["FXI"], time_param: Some("HXI"), window: (0, 24 * 60), agg: Agg::Max, expected: 24 },
-    DailyRule { element: Element::UM, params: &["U"], time_param: None, window: (0, 24 * 60), agg: Agg::Mean, expected: 24 },
-    DailyRule { element: Element::PMERM, params: &["PMER"], time_param: None, window: (0, 24 * 60), agg: Agg::Mean, expected: 24 },
-    DailyRule { element: Element::INST, params: &["INS"], time_param: None, window: (0, 24 * 60), agg: Agg::Sum, expected: 24 },
+    DailyRule { element: Element::TN, params: &["TN", "T"], time_param: Some("HTN"), window: (-6 * 60, 18 * 60), agg: Agg::Min, expected: 24, official: "TN_Q", official_time: Some("HTN_Q") },
+    DailyRule { element: Element::TX, params: &["TX", "T"], time_param: Some("HTX"), window: (6 * 60, 30 * 60), agg: Agg::Max, expected: 24, official: "TX_Q", official_time: Some("HTX_Q") },
+    DailyRule { element: Element::TM, params: &["T"], time_param: None, window: (0, 24 * 60), agg: Agg::Mean, expected: 24, official: "TM_Q", official_time: None },
+    DailyRule { element: Element::RR, params: &["RR1"], time_param: None, window: (6 * 60, 30 * 60), agg: Agg::Sum, expected: 24, official: "RR_Q", official_time: None },
+    DailyRule { element: Element::FXI, params: &["FXI"], time_param: Some("HXI"), window: (0, 24 * 60), agg: Agg::Max, expected: 24, official: "FXI_Q", official_time: Some("HXI_Q") },
+    DailyRule { element: Element::UM, params: &["U"], time_param: None, window: (0, 24 * 60), agg: Agg::Mean, expected: 24, official: "UM_Q", official_time: None },
+    DailyRule { element: Element::PMERM, params: &["PMER"], time_param: None, window: (0, 24 * 60), agg: Agg::Mean, expected: 24, official: "PMERM_Q", official_time: None },
+    DailyRule { element: Element::INST, params: &["INS"], time_param: None, window: (0, 24 * 60), agg: Agg::Sum, expected: 24, official: "INST_Q", official_time: None },
 ];
 
 impl Element {
@@ -128,7 +132,7 @@ impl Element {
     pub fn using(param: &str) -> impl Iterator<Item = Element> + '_ {
         DAILY_RULES
             .iter()
-            .filter(move |r| r.params.contains(&param) || r.time_param == Some(param))
+            .filter(move |r| r.params.contains(&param) || r.time_param == Some(param) || r.official == param || r.official_time == Some(param))
             .map(|r| r.element)
     }
     /// Climatological days (days since epoch) whose window overlaps the UTC day `utc_day`.
@@ -156,6 +160,8 @@ pub struct Daily {
     pub at: Option<i64>,
     pub count: u32,
     pub complete: bool,
+    /// The source's own daily value (Météo-France Q), not one computed from hourly values.
+    pub official: bool,
 }
 
 /// The instant an `hhmm` time designates inside the hour ending at `stamp` (both UTC minutes):
@@ -197,7 +203,31 @@ pub fn daily(element: Element, day: i64, fu_offset: i32, series: &[&[(i64, f64)]
     let at = stamp.map(|s| {
         times.iter().find(|t| t.0 == s).and_then(|t| time_in_hour(s, t.1 as i64, fu_offset)).unwrap_or(s)
     });
-    Some(Daily { element, day, value: round(value, 1), at, count, complete: count >= rule.expected })
+    Some(Daily { element, day, value: round(value, 1), at, count, complete: count >= rule.expected, official: false })
+}
+
+/// The day's official value when the source published one: `values` and `times` are the series of
+/// the rule's `official` and `official_time` parameters (stamped 00:00 UTC of their date). The
+/// `hhmm` time (FU) is placed inside the element's window: HTX 0300 of day D is D+1 03:00 FU.
+pub fn official_daily(element: Element, day: i64, fu_offset: i32, values: &[(i64, f64)], times: &[(i64, f64)]) -> Option<Daily> {
+    let rule = element.rule();
+    let stamp = day * 1440;
+    let value = values.iter().find(|v| v.0 == stamp)?.1;
+    let at = times.iter().find(|t| t.0 == stamp).and_then(|t| {
+        let hhmm = t.1 as i64;
+        let (h, m) = (hhmm / 100, hhmm % 100);
+        if !(0..=24).contains(&h) || !(0..60).contains(&m) || t.1.fract() != 0.0 || t.1 < 0.0 {
+            return None;
+        }
+        let mut local = h * 60 + m;
+        if local <= rule.window.0 {
+            local += 1440;
+        } else if local > rule.window.1 {
+            local -= 1440;
+        }
+        Some(stamp + local - i64::from(fu_offset))
+    });
+    Some(Daily { element, day, value: round(value, 1), at, count: 1, complete: true, official: true })
 }
 
 fn round(v: f64, decimals: i32) -> f64 {
@@ -398,6 +428,21 @@ mod tests {
     }
 
     #[test]
+    fn official_daily_values_take_their_time_inside_the_window() {
+        let d = day0();
+        let tn = [(d * 1440, -3.4), ((d + 1) * 1440, 1.0)];
+        // HTN 2130 of day D is D-1 21:30 FU (window 18→18); HTX 0300 is D+1 03:00 (06→06).
+        let v = official_daily(Element::TN, d, 0, &tn, &[(d * 1440, 2130.0)]).unwrap();
+        assert_eq!((v.value, v.at, v.official, v.complete), (-3.4, Some(at(d - 1, 21) + 30), true, true));
+        let v = official_daily(Element::TX, d, 0, &[(d * 1440, 12.0)], &[(d * 1440, 300.0)]).unwrap();
+        assert_eq!(v.at, Some(at(d + 1, 3)));
+        // Overseas: FU = UTC−4 in Guadeloupe, 14:00 FU is 18:00 UTC.
+        assert_eq!(official_daily(Element::TX, d, -240, &[(d * 1440, 30.0)], &[(d * 1440, 1400.0)]).unwrap().at, Some(at(d, 18)));
+        assert_eq!(official_daily(Element::TX, d, 0, &[(d * 1440, 30.0)], &[(d * 1440, 2599.0)]).unwrap().at, None, "a bad time is dropped, not the value");
+        assert!(official_daily(Element::RR, d, 0, &[((d + 1) * 1440, 3.0)], &[]).is_none(), "another day's value");
+    }
+
+    #[test]
     fn tx_window_is_06_to_06() {
         let d = day0();
         let tx = [(at(d, 6), 30.0), (at(d, 15), 12.0), (at(d + 1, 6), 11.0)];
@@ -449,7 +494,7 @@ mod tests {
     }
 
     fn dly(e: Element, day: i64, v: f64) -> Daily {
-        Daily { element: e, day, value: v, at: None, count: 24, complete: true }
+        Daily { element: e, day, value: v, at: None, count: 24, complete: true, official: false }
     }
 
     #[test]

@@ -60,6 +60,14 @@ impl ParamId {
         let v = (value * 10f64.powi(self.param().scale as i32)).round();
         (v.is_finite() && v.abs() < 1e15).then_some(v as i64)
     }
+    /// A parameter of a daily product: one value per day, stamped 00:00 UTC of its date.
+    pub fn is_daily(self) -> bool {
+        self.param().code.ends_with("_Q")
+    }
+    /// The daily parameter of Météo-France's Q product for one of its mnemonics (`TN` → `TN_Q`).
+    pub fn daily(mnemonic: &str) -> Option<ParamId> {
+        Self::parse(&format!("{}_Q", mnemonic.trim())).filter(|p| p.is_daily())
+    }
     pub fn from_stored(self, stored: i64) -> f64 {
         stored as f64 / 10f64.powi(self.param().scale as i32)
     }
@@ -175,6 +183,76 @@ pub static PARAMS: &[Param] = &[
     p("TN24", "°C", 1, Kind::Min, "Température minimale en 24 heures", "Minimum temperature over 24 hours"),
     p("TX24", "°C", 1, Kind::Max, "Température maximale en 24 heures", "Maximum temperature over 24 hours"),
     p("RR_MN", "mm", 1, Kind::Sum, "Précipitations en 6 minutes", "Precipitation in 6 minutes"),
+    // Météo-France's daily product (Q, files RR-T-Vent and autres-parametres): its mnemonic + `_Q`.
+    // One value per climatological day, stamped 00:00 UTC of its date AAAAMMJJ (the date is a
+    // label, whatever the window: RR_Q of J covers 06 FU J → 06 FU J+1).
+    p("RR_Q", "mm", 1, Kind::Sum, "Précipitations en 24 heures, de 06h FU le jour J à 06h FU le jour J+1, affectées au jour J", "Precipitation in 24 hours, 06 FU day D to 06 FU day D+1, attributed to day D"),
+    p("TN_Q", "°C", 1, Kind::Min, "Température minimale sous abri quotidienne", "Daily minimum temperature (shelter)"),
+    p("HTN_Q", "hhmm", 0, Kind::TimeOfDay, "Heure de TN quotidienne (hhmm FU)", "Time of the daily TN"),
+    p("TX_Q", "°C", 1, Kind::Max, "Température maximale sous abri quotidienne", "Daily maximum temperature (shelter)"),
+    p("HTX_Q", "hhmm", 0, Kind::TimeOfDay, "Heure de TX quotidienne (hhmm FU)", "Time of the daily TX"),
+    p("TM_Q", "°C", 1, Kind::Instant, "Moyenne quotidienne des températures horaires sous abri", "Daily mean of the hourly temperatures"),
+    p("TNTXM_Q", "°C", 1, Kind::Instant, "Moyenne quotidienne (TN+TX)/2", "Daily (TN+TX)/2"),
+    p("TAMPLI_Q", "°C", 1, Kind::Instant, "Amplitude thermique quotidienne (TX-TN)", "Daily temperature range (TX-TN)"),
+    p("TNSOL_Q", "°C", 1, Kind::Min, "Température quotidienne minimale à 10 cm au-dessus du sol", "Daily minimum temperature 10 cm above ground"),
+    p("TN50_Q", "°C", 1, Kind::Min, "Température quotidienne minimale à 50 cm au-dessus du sol", "Daily minimum temperature 50 cm above ground"),
+    p("DG_Q", "min", 0, Kind::Sum, "Durée de gel sous abri quotidienne (T ≤ 0°C)", "Daily frost duration (T ≤ 0 °C)"),
+    p("FFM_Q", "m/s", 1, Kind::Instant, "Moyenne quotidienne du vent moyenné sur 10 mn, à 10 m", "Daily mean wind speed (10 m)"),
+    p("FF2M_Q", "m/s", 1, Kind::Instant, "Moyenne quotidienne du vent moyenné sur 10 mn, à 2 m", "Daily mean wind speed (2 m)"),
+    p("FXY_Q", "m/s", 1, Kind::Max, "Maximum quotidien du vent moyenné sur 10 mn, à 10 m", "Daily max of the 10-min mean wind (10 m)"),
+    p("DXY_Q", "°", 0, Kind::Direction, "Direction de FXY quotidien", "Direction of the daily FXY"),
+    p("HXY_Q", "hhmm", 0, Kind::TimeOfDay, "Heure de FXY quotidien (hhmm FU)", "Time of the daily FXY"),
+    p("FXI_Q", "m/s", 1, Kind::Max, "Maximum quotidien du vent instantané, à 10 m", "Daily max instantaneous wind (10 m)"),
+    p("DXI_Q", "°", 0, Kind::Direction, "Direction de FXI quotidien", "Direction of the daily FXI"),
+    p("HXI_Q", "hhmm", 0, Kind::TimeOfDay, "Heure de FXI quotidien (hhmm FU)", "Time of the daily FXI"),
+    p("FXI2_Q", "m/s", 1, Kind::Max, "Maximum quotidien du vent instantané, à 2 m", "Daily max instantaneous wind (2 m)"),
+    p("DXI2_Q", "°", 0, Kind::Direction, "Direction de FXI2 quotidien", "Direction of the daily FXI2"),
+    p("HXI2_Q", "hhmm", 0, Kind::TimeOfDay, "Heure de FXI2 quotidien (hhmm FU)", "Time of the daily FXI2"),
+    p("FXI3S_Q", "m/s", 1, Kind::Max, "Maximum quotidien du vent moyenné sur 3 s, à 10 m", "Daily max 3-s wind (10 m)"),
+    p("DXI3S_Q", "°", 0, Kind::Direction, "Direction de FXI3S quotidien", "Direction of the daily FXI3S"),
+    p("HXI3S_Q", "hhmm", 0, Kind::TimeOfDay, "Heure de FXI3S quotidien (hhmm FU)", "Time of the daily FXI3S"),
+    p("DRR_Q", "min", 0, Kind::Sum, "Durée des précipitations quotidienne", "Daily precipitation duration"),
+    p("DHUMEC_Q", "min", 0, Kind::Sum, "Durée d'humectation quotidienne", "Daily leaf wetness duration"),
+    p("PMERM_Q", "hPa", 1, Kind::Instant, "Moyenne quotidienne des pressions mer horaires", "Daily mean sea-level pressure"),
+    p("PMERMIN_Q", "hPa", 1, Kind::Min, "Minimum quotidien des pressions mer minimales horaires", "Daily minimum sea-level pressure"),
+    p("INST_Q", "min", 0, Kind::Sum, "Durée d'insolation quotidienne", "Daily sunshine duration"),
+    p("GLOT_Q", "J/cm²", 0, Kind::Sum, "Rayonnement global quotidien", "Daily global radiation"),
+    p("DIFT_Q", "J/cm²", 0, Kind::Sum, "Rayonnement diffus quotidien", "Daily diffuse radiation"),
+    p("DIRT_Q", "J/cm²", 0, Kind::Sum, "Rayonnement direct quotidien", "Daily direct radiation"),
+    p("INFRART_Q", "J/cm²", 0, Kind::Sum, "Somme des rayonnements infra-rouge horaires", "Daily infrared radiation"),
+    p("UV_Q", "J/cm²", 1, Kind::Sum, "Cumul quotidien de rayonnement ultra-violet", "Daily ultraviolet radiation"),
+    p("UV_INDICEX_Q", "code", 0, Kind::Max, "Maximum des indices UV horaires", "Daily maximum UV index"),
+    p("SIGMA_Q", "%", 0, Kind::Instant, "Fraction d'insolation par rapport à la durée du jour", "Sunshine fraction of the day length"),
+    p("UN_Q", "%", 0, Kind::Min, "Minimum quotidien des humidités relatives minimales horaires", "Daily minimum relative humidity"),
+    p("HUN_Q", "hhmm", 0, Kind::TimeOfDay, "Heure de UN quotidien (hhmm FU)", "Time of the daily UN"),
+    p("UX_Q", "%", 0, Kind::Max, "Maximum quotidien des humidités relatives maximales horaires", "Daily maximum relative humidity"),
+    p("HUX_Q", "hhmm", 0, Kind::TimeOfDay, "Heure de UX quotidien (hhmm FU)", "Time of the daily UX"),
+    p("UM_Q", "%", 0, Kind::Instant, "Moyenne quotidienne des humidités relatives horaires", "Daily mean relative humidity"),
+    p("DHUMI40_Q", "min", 0, Kind::Sum, "Durée quotidienne avec humidité ≤ 40 %", "Daily duration with humidity ≤ 40 %"),
+    p("DHUMI80_Q", "min", 0, Kind::Sum, "Durée quotidienne avec humidité ≥ 80 %", "Daily duration with humidity ≥ 80 %"),
+    p("TSVM_Q", "hPa", 1, Kind::Instant, "Tension de vapeur moyenne quotidienne", "Daily mean vapour pressure"),
+    p("ETPMON_Q", "mm", 1, Kind::Sum, "ETP Monteith quotidienne", "Daily Penman-Monteith evapotranspiration"),
+    p("ETPGRILLE_Q", "mm", 1, Kind::Sum, "ETP calculée au point de grille le plus proche", "Daily evapotranspiration at the nearest grid point"),
+    p("ECOULEMENTM_Q", "code", 1, Kind::Instant, "Moyenne des niveaux d'écoulement horaires", "Daily mean flow level"),
+    p("HNEIGEF_Q", "cm", 0, Kind::Sum, "Hauteur de neige fraîche tombée en 24 heures (06h FU J à 06h FU J+1) restant au sol à 06h FU, affectée au jour J", "Fresh snow in 24 hours (06 FU day D to 06 FU day D+1), attributed to day D"),
+    p("NEIGETOTX_Q", "cm", 0, Kind::Max, "Épaisseur maximale de neige quotidienne (entre 01h et 24h FU)", "Daily maximum snow depth"),
+    p("NEIGETOT06_Q", "cm", 0, Kind::Instant, "Épaisseur totale de neige au sol mesurée à 6h FU", "Snow depth at 06 FU"),
+    p("NEIG_Q", "code", 0, Kind::Code, "Occurrence de neige (0 ou 1)", "Snow occurred (0 or 1)"),
+    p("BROU_Q", "code", 0, Kind::Code, "Occurrence de brouillard (0 ou 1)", "Fog occurred (0 or 1)"),
+    p("ORAG_Q", "code", 0, Kind::Code, "Occurrence d'orage (0 ou 1)", "Thunderstorm occurred (0 or 1)"),
+    p("GRESIL_Q", "code", 0, Kind::Code, "Occurrence de grésil (0 ou 1)", "Ice pellets occurred (0 or 1)"),
+    p("GRELE_Q", "code", 0, Kind::Code, "Occurrence de grêle (0 ou 1)", "Hail occurred (0 or 1)"),
+    p("ROSEE_Q", "code", 0, Kind::Code, "Occurrence de rosée (0 ou 1)", "Dew occurred (0 or 1)"),
+    p("VERGLAS_Q", "code", 0, Kind::Code, "Occurrence de verglas (0 ou 1)", "Glaze occurred (0 or 1)"),
+    p("SOLNEIGE_Q", "code", 0, Kind::Code, "Occurrence de sol couvert de neige (0 ou 1)", "Snow-covered ground (0 or 1)"),
+    p("GELEE_Q", "code", 0, Kind::Code, "Occurrence de gelée blanche (0 ou 1)", "Hoar frost occurred (0 or 1)"),
+    p("FUMEE_Q", "code", 0, Kind::Code, "Occurrence de fumée (0 ou 1)", "Smoke occurred (0 or 1)"),
+    p("BRUME_Q", "code", 0, Kind::Code, "Occurrence de brume (0 ou 1)", "Mist occurred (0 or 1)"),
+    p("ECLAIR_Q", "code", 0, Kind::Code, "Occurrence d'éclair (0 ou 1)", "Lightning occurred (0 or 1)"),
+    p("NB300_Q", "okta", 0, Kind::Instant, "Nébulosité maximale > 4/8 d'une couche < 300 m", "Max cover (> 4/8) of a layer below 300 m"),
+    p("BA300_Q", "m", 0, Kind::Min, "Hauteur minimale de NB300", "Lowest base of NB300"),
+    p("TMERMIN_Q", "°C", 1, Kind::Min, "Température minimale quotidienne de l'eau de mer", "Daily minimum sea temperature"),
+    p("TMERMAX_Q", "°C", 1, Kind::Max, "Température maximale quotidienne de l'eau de mer", "Daily maximum sea temperature"),
 ];
 
 #[cfg(test)]
@@ -193,6 +271,18 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), PARAMS.len(), "codes are unique");
+    }
+
+    #[test]
+    fn every_daily_column_of_the_field_descriptions_is_a_daily_parameter() {
+        // 26 value columns in Q_descriptif_champs_RR-T-Vent.csv, 41 in …_autres-parametres.csv.
+        let first = PARAMS.iter().position(|p| p.code == "RR_Q").unwrap();
+        assert_eq!(PARAMS.len() - first, 26 + 41);
+        assert!(PARAMS[..first].iter().all(|p| !p.code.ends_with("_Q")), "daily parameters come last");
+        assert_eq!(ParamId::daily("htn").map(|p| p.param().code), Some("HTN_Q"));
+        assert!(ParamId::daily("RR1").is_none());
+        assert!(ParamId::daily("TMERMAX").unwrap().is_daily());
+        assert!(!ParamId::parse("TN").unwrap().is_daily());
     }
 
     #[test]

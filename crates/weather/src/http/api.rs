@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use crate::domain::climato::{self, days_from_civil, Element};
 use crate::domain::params::{ParamId, PARAMS};
-use crate::service::{self, ImportSummary, StationsSummary};
+use crate::service::{self, ImportSummary};
 use crate::store::{self, Station, STATION_COLS};
 
 pub fn router() -> OpenApiRouter<Platform> {
@@ -374,6 +374,9 @@ pub struct DailyOut {
     pub at: Option<String>,
     pub count: u32,
     pub complete: bool,
+    /// True for the source's own daily value (Météo-France's daily product Q), which wins over
+    /// the value computed from hourly observations; false for a computed value.
+    pub official: bool,
 }
 
 /// Daily climatological values (Météo-France conventions: TN 18→18, TX 06→06, RR 06→06 FU).
@@ -389,7 +392,7 @@ async fn daily(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiPath(id): 
 }
 
 pub async fn daily_values(p: &Platform, station: i64, from: i64, to: i64) -> Result<Vec<DailyOut>, sqlx::Error> {
-    Ok(sqlx::query("SELECT element, day, value, at, n, complete FROM weather_daily WHERE station_id = $1 AND day >= $2 AND day <= $3 ORDER BY day, element")
+    Ok(sqlx::query("SELECT element, day, value, at, n, complete, official FROM weather_daily WHERE station_id = $1 AND day >= $2 AND day <= $3 ORDER BY day, element")
         .bind(station)
         .bind(from)
         .bind(to)
@@ -397,7 +400,7 @@ pub async fn daily_values(p: &Platform, station: i64, from: i64, to: i64) -> Res
         .await?
         .iter()
         .filter_map(store::daily_from_row)
-        .map(|d| DailyOut { date: service::iso_date(d.day), element: d.element.code().into(), value: d.value, at: d.at.map(|a| platform::clock::rfc3339(a * 60_000)), count: d.count, complete: d.complete })
+        .map(|d| DailyOut { date: service::iso_date(d.day), element: d.element.code().into(), value: d.value, at: d.at.map(|a| platform::clock::rfc3339(a * 60_000)), count: d.count, complete: d.complete, official: d.official })
         .collect())
 }
 
@@ -607,22 +610,17 @@ async fn latest(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q):
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
-    /// `mf` (Météo-France hourly or 6-minute CSV, gzip accepted), `mf-stations` (fiches.json),
+    /// `mf` (Météo-France hourly H, daily Q or 6-minute MN CSV, gzip accepted), `mf-stations` (fiches.json),
     /// `metar` or `synop` (bulletins; stations matched by ICAO or WMO identifier), `csv` (any CSV,
     /// read through `mapping`).
     pub format: String,
     pub filename: Option<String>,
-    /// For `csv`: the mapping file's TOML text (what each column holds, units, time format and
-    /// offset; see the weather module's README).
+    /// For `csv` (and only for it): the mapping file's TOML text, URL-encoded (what each column
+    /// holds, units, time format and zone; see the weather module's README).
     pub mapping: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum ImportOut {
-    Values(ImportSummary),
-    Stations(StationsSummary),
-}
+pub use crate::service::ImportOut;
 
 /// Pushes a file to import (body = the file's bytes). Needs the `weather/import` create permission.
 #[utoipa::path(post, path = "/api/v1/weather/imports", tag = "weather", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
@@ -635,24 +633,18 @@ async fn import(State(p): State<Platform>, ViewerExt(v): ViewerExt, ApiQuery(q):
     Ok((StatusCode::CREATED, Json(out)))
 }
 
-/// The one place that knows the import formats: the API, the import page and the command line
-/// all come through here. `mapping` is the TOML mapping of the `csv` format.
+/// Checks the format (and the mapping of `csv`) and imports through `service::import`, turning
+/// errors into problems: a bad format or mapping and an unreadable file are the client's (422).
 pub async fn run_import(p: &Platform, actor: &platform::audit::Actor, format: &str, name: &str, body: &[u8], mapping: Option<&str>, progress: &(dyn Fn(usize, usize) + Sync)) -> ApiResult<ImportOut> {
-    let map = |e: service::ImportError| match e {
+    let problem = |e: service::ImportError| match e {
         service::ImportError::BadFile(m) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_file", m),
+        service::ImportError::UnknownFormat(_) => invalid("format", "invalid_choice"),
+        service::ImportError::MissingMapping => invalid("mapping", "required"),
+        e @ service::ImportError::BadMapping(_) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_mapping", e.to_string()),
         service::ImportError::Db(e) => e.into(),
     };
-    match format {
-        "mf" => Ok(ImportOut::Values(service::import_mf(p, actor, name, body, progress).await.map_err(map)?)),
-        "mf-stations" => Ok(ImportOut::Stations(service::import_station_sheets(p, actor, body).await.map_err(map)?)),
-        "metar" | "synop" => Ok(ImportOut::Values(service::import_reports(p, actor, format, name, body, p.now()).await.map_err(map)?)),
-        "csv" => {
-            let text = mapping.filter(|m| !m.trim().is_empty()).ok_or_else(|| invalid("mapping", "required"))?;
-            let m = crate::ingest::mapped::Mapping::parse(text).map_err(|errors| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_mapping", errors.join("; ")))?;
-            Ok(ImportOut::Values(service::import_mapped(p, actor, name, body, &m, progress).await.map_err(map)?))
-        }
-        _ => Err(invalid("format", "invalid_choice")),
-    }
+    let format = service::Format::parse(format, mapping).map_err(problem)?;
+    service::import(p, actor, &format, name, body, progress).await.map_err(problem)
 }
 
 /// An import's summary (rejected lines with their numbers and reasons).

@@ -13,13 +13,16 @@
 //! skip_after_header = 0             # unit or process lines below it (Campbell TOA5: 2)
 //! time_columns = ["date", "heure"]  # joined with a space before parsing
 //! time_format = "%d/%m/%Y %H:%M"    # %Y %m %d %H %M %S, other characters literal
-//! time_zone = "+01:00"              # UTC (default), or a fixed offset ±HH:MM
+//! time_zone = "Europe/Paris"       # UTC (default), a fixed offset ±HH:MM or an IANA zone
 //!
 //! [[columns]]
 //! column = "temp_out"
 //! param = "T"
 //! unit = "°F"                       # converted to the parameter's unit (°C)
 //! ```
+//! In an IANA zone, a local time the clocks skip (spring) or repeat (autumn) is rejected with the
+//! reason: the file does not say which instant it meant. A column mapped to a daily parameter
+//! (`RR_Q`, `TX_Q`…) takes the line's local date, as daily values are labelled by their date.
 //! Pure: bytes and mapping in, observations and rejected lines out; never panics.
 use serde::Deserialize;
 
@@ -231,6 +234,41 @@ pub struct ColumnMap {
     pub conversion: Conversion,
 }
 
+/// How the file's local times become UTC.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Zone {
+    /// Minutes to add to a local time to get UTC.
+    Fixed(i64),
+    Named(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// `UTC`, `Z`, `±HH:MM` or an IANA name such as `Europe/Paris`.
+    pub fn parse(raw: &str) -> Result<Zone, String> {
+        let s = raw.trim();
+        if s.contains('/') {
+            return s.parse::<chrono_tz::Tz>().map(Zone::Named).map_err(|_| format!("time zone `{s}` is not an IANA zone (such as Europe/Paris)"));
+        }
+        parse_offset(s).map(Zone::Fixed)
+    }
+
+    /// UTC minutes of a local time (minutes since the epoch as written).
+    pub fn to_utc(&self, local: i64) -> Result<i64, String> {
+        use chrono::{LocalResult, TimeZone};
+        match self {
+            Zone::Fixed(m) => Ok(local + m),
+            Zone::Named(tz) => {
+                let naive = chrono::DateTime::from_timestamp(local.checked_mul(60).ok_or("time out of range")?, 0).ok_or("time out of range")?.naive_utc();
+                match tz.from_local_datetime(&naive) {
+                    LocalResult::Single(t) => Ok(t.timestamp().div_euclid(60)),
+                    LocalResult::Ambiguous(..) => Err(format!("{naive} happens twice in {tz} (clocks set back): the file does not say which one")),
+                    LocalResult::None => Err(format!("{naive} does not exist in {tz} (clocks set forward)")),
+                }
+            }
+        }
+    }
+}
+
 /// A checked mapping.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mapping {
@@ -244,18 +282,18 @@ pub struct Mapping {
     pub skip_after_header: usize,
     pub time_columns: Vec<String>,
     pub time_format: TimeFormat,
-    /// Minutes to add to local time to get UTC.
-    pub to_utc_minutes: i64,
+    pub zone: Zone,
     pub columns: Vec<ColumnMap>,
 }
 
 /// `UTC`, `Z` or `±HH:MM`: minutes to add to a local time to get UTC.
+pub
 fn parse_offset(raw: &str) -> Result<i64, String> {
     let s = raw.trim();
     if matches!(s, "UTC" | "utc" | "Z" | "GMT" | "") {
         return Ok(0);
     }
-    let bad = || format!("time zone `{s}`: use UTC or a fixed offset such as +01:00 (a zone with summer time changes offset: convert the file to UTC or give the offset of its period)");
+    let bad = || format!("time zone `{s}`: use UTC, a fixed offset such as +01:00 or an IANA zone such as Europe/Paris");
     let (sign, rest) = match s.as_bytes().first() {
         Some(b'+') => (1, &s[1..]),
         Some(b'-') => (-1, &s[1..]),
@@ -336,9 +374,9 @@ impl Mapping {
             errors.push(format!("time_format: {e}"));
             TimeFormat(Vec::new())
         });
-        let to_utc_minutes = parse_offset(raw.time_zone.as_deref().unwrap_or("UTC")).unwrap_or_else(|e| {
+        let zone = Zone::parse(raw.time_zone.as_deref().unwrap_or("UTC")).unwrap_or_else(|e| {
             errors.push(e);
-            0
+            Zone::Fixed(0)
         });
         if raw.columns.is_empty() {
             errors.push("columns: map at least one column to a parameter".to_string());
@@ -362,7 +400,7 @@ impl Mapping {
             }
         }
         if errors.is_empty() {
-            Ok(Self { station, new_station: raw.new_station, delimiter, decimal_comma, encoding, skip_before_header, skip_after_header, time_columns: raw.time_columns, time_format, to_utc_minutes, columns })
+            Ok(Self { station, new_station: raw.new_station, delimiter, decimal_comma, encoding, skip_before_header, skip_after_header, time_columns: raw.time_columns, time_format, zone, columns })
         } else {
             Err(errors)
         }
@@ -376,7 +414,20 @@ pub struct Record {
     pub station: String,
     /// Minutes since the epoch, UTC.
     pub t: i64,
+    /// 00:00 UTC of the line's local date: the stamp of daily parameters.
+    pub day: i64,
     pub values: Vec<(ParamId, f64)>,
+}
+
+impl Record {
+    /// The stamp of one of the record's parameters.
+    pub fn stamp(&self, param: ParamId) -> i64 {
+        if param.is_daily() {
+            self.day
+        } else {
+            self.t
+        }
+    }
 }
 
 fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, String> {
@@ -438,8 +489,8 @@ pub fn parse(bytes: &[u8], m: &Mapping) -> Result<(Vec<Record>, Vec<Rejected>), 
             continue;
         }
         let stamp = time_ix.iter().map(|i| row.get(*i).unwrap_or("").trim()).collect::<Vec<_>>().join(" ");
-        let t = match m.time_format.read(&stamp) {
-            Ok(local) => local + m.to_utc_minutes,
+        let (t, day) = match m.time_format.read(&stamp).and_then(|local| Ok((m.zone.to_utc(local)?, local.div_euclid(1440) * 1440))) {
+            Ok(t) => t,
             Err(e) => {
                 rejected.push(Rejected { line, reason: e });
                 continue;
@@ -471,7 +522,7 @@ pub fn parse(bytes: &[u8], m: &Mapping) -> Result<(Vec<Record>, Vec<Rejected>), 
             rejected.push(Rejected { line, reason: bad.join("; ") });
             continue;
         }
-        records.push(Record { line, station, t, values });
+        records.push(Record { line, station, t, day, values });
     }
     Ok((records, rejected))
 }
@@ -536,7 +587,7 @@ decimal = ","
 encoding = "ebcdic"
 time_columns = []
 time_format = "%d/%q"
-time_zone = "Europe/Paris"
+time_zone = "Europe/Pariss"
 [[columns]]
 column = "a"
 param = "XYZ"
@@ -548,7 +599,7 @@ unit = "hPa"
         )
         .unwrap_err();
         let all = errs.join("\n");
-        for needle in ["station", "decimal comma", "ebcdic", "time_columns", "%q", "Europe/Paris", "`XYZ` is not a parameter", "unit `hPa` cannot be converted to T"] {
+        for needle in ["station", "decimal comma", "ebcdic", "time_columns", "%q", "`Europe/Pariss` is not an IANA zone", "`XYZ` is not a parameter", "unit `hPa` cannot be converted to T"] {
             assert!(all.contains(needle), "{needle} missing in:\n{all}");
         }
         assert!(Mapping::parse("station = 1").unwrap_err()[0].starts_with("mapping file:"));
@@ -560,6 +611,33 @@ unit = "hPa"
         let e = parse(b"date;temp\n", &m).unwrap_err();
         assert!(e.contains("`heure`"), "{e}");
         assert!(parse(b"\xff\xfe", &Mapping { encoding: Encoding::Utf8, ..m }).is_err());
+    }
+
+    #[test]
+    fn local_times_in_an_iana_zone_and_its_summer_time_changes() {
+        let m = Mapping::parse(&FRENCH.replace("+01:00", "Europe/Paris")).unwrap();
+        // 2023-10-29 02:30 happens twice in Paris, 2024-03-31 02:30 never; 2024-07-01 12:00 is UTC+2.
+        let file = latin1("date;heure;température (°F);pluie;vent\n29/10/2023;02:30;50;;\n31/03/2024;02:30;50;;\n01/07/2024;12:00;50;;\n15/01/2024;12:00;50;;\n");
+        let (recs, rej) = parse(&file, &m).unwrap();
+        assert_eq!(rej.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 3]);
+        assert!(rej[0].reason.contains("happens twice in Europe/Paris"), "{}", rej[0].reason);
+        assert!(rej[1].reason.contains("does not exist in Europe/Paris"), "{}", rej[1].reason);
+        let jul1 = crate::domain::climato::days_from_civil(2024, 7, 1);
+        assert_eq!(recs[0].t, jul1 * 1440 + 10 * 60);
+        assert_eq!(recs[1].t, crate::domain::climato::days_from_civil(2024, 1, 15) * 1440 + 11 * 60);
+        assert_eq!(Zone::parse("Mars/Olympus").unwrap_err(), "time zone `Mars/Olympus` is not an IANA zone (such as Europe/Paris)");
+        assert_eq!(Zone::parse("-03:30"), Ok(Zone::Fixed(210)));
+    }
+
+    #[test]
+    fn daily_parameters_take_the_local_date() {
+        let m = Mapping::parse("station = \"s\"\ntime_columns = [\"d\"]\ntime_format = \"%Y-%m-%d\"\ntime_zone = \"+10:00\"\n[[columns]]\ncolumn = \"tx\"\nparam = \"TX_Q\"\nunit = \"K\"\n").unwrap();
+        let (recs, _) = parse(b"d,tx\n2021-11-01,278.15\n", &m).unwrap();
+        let day = crate::domain::climato::days_from_civil(2021, 11, 1);
+        // Midnight at UTC+10 is 14:00 UTC the day before, but a daily value keeps its date.
+        assert_eq!(recs[0].t, day * 1440 - 600);
+        assert_eq!(recs[0].stamp(ParamId::parse("TX_Q").unwrap()), day * 1440);
+        assert!((recs[0].values[0].1 - 5.0).abs() < 1e-9);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Météo-France "données climatologiques de base" CSV files (meteo.data.gouv.fr): hourly (H,
-//! every column of the field description) and 6-minute (MN) products. `;`-separated, header row,
-//! each value `X` followed by its quality `QX`, empty field = missing, stamps AAAAMMJJHH[MN] in
-//! "FU" time (UTC in metropolitan France, UTC + offset overseas), the hour stamp marking the END
-//! of the interval. Known header typos (QPERMIN, QCB2) are accepted.
+//! every column of the field description), daily (Q, both files: RR-T-Vent and
+//! autres-parametres) and 6-minute (MN) products. `;`-separated, header row, each value `X`
+//! followed by its quality `QX`, empty field = missing, stamps AAAAMMJJHH[MN] in "FU" time (UTC in
+//! metropolitan France, UTC + offset overseas), the hour stamp marking the END of the interval.
+//! Daily rows carry a date AAAAMMJJ, a label rather than an instant (RR of J covers 06 FU J →
+//! 06 FU J+1): their values become the `_Q` parameters stamped 00:00 UTC of that date. Known
+//! header typos (QPERMIN, QCB2; TMNX, the parameter table's name of TNTXM) are accepted.
 use std::io::Read;
 
 use crate::domain::block::Quality;
@@ -13,6 +16,8 @@ use crate::domain::params::ParamId;
 pub enum Product {
     Hourly,
     SixMinutes,
+    /// Q files: `…_RR-T-Vent.csv` or `…_autres-parametres.csv`, told apart by their columns.
+    Daily,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +88,8 @@ fn fix_typo(name: &str) -> &str {
     match name {
         "QPERMIN" => "QPMERMIN",
         "QCB2" => "QB2",
+        "TMNX" => "TNTXM",
+        "QTMNX" => "QTNTXM",
         other => other,
     }
 }
@@ -93,11 +100,20 @@ impl Header {
         if names.len() < 2 {
             return Err(HeaderError::Empty);
         }
-        let product = if names.iter().any(|n| n == "AAAAMMJJHHMN") { Product::SixMinutes } else { Product::Hourly };
+        let product = if names.iter().any(|n| n == "AAAAMMJJHHMN") {
+            Product::SixMinutes
+        } else if names.iter().any(|n| n == "AAAAMMJJ") {
+            Product::Daily
+        } else {
+            Product::Hourly
+        };
         let label = match product {
             Product::Hourly => "hourly (H)",
             Product::SixMinutes => "6-minute (MN)",
+            Product::Daily => "daily (Q)",
         };
+        // Daily columns are the `_Q` parameters: TN of a Q file is the day's minimum, not the hour's.
+        let lookup = |n: &str| if product == Product::Daily { ParamId::daily(n) } else { ParamId::parse(n).filter(|p| !p.is_daily()) };
         let mut unknown = Vec::new();
         let cols: Vec<Col> = names
             .iter()
@@ -109,13 +125,13 @@ impl Header {
                     "LAT" => Col::Lat,
                     "LON" => Col::Lon,
                     "ALTI" => Col::Alti,
-                    "AAAAMMJJHH" | "AAAAMMJJHHMN" => Col::Stamp,
+                    "AAAAMMJJHH" | "AAAAMMJJHHMN" | "AAAAMMJJ" => Col::Stamp,
                     "RR" if product == Product::SixMinutes => Col::Value(ParamId::parse("RR_MN").expect("RR_MN in catalogue")),
                     "QRR" if product == Product::SixMinutes => Col::Quality(ParamId::parse("RR_MN").expect("RR_MN in catalogue")),
                     _ => {
-                        if let Some(p) = ParamId::parse(n) {
+                        if let Some(p) = lookup(n) {
                             Col::Value(p)
-                        } else if let Some(p) = n.strip_prefix('Q').and_then(ParamId::parse) {
+                        } else if let Some(p) = n.strip_prefix('Q').and_then(lookup) {
                             Col::Quality(p)
                         } else {
                             unknown.push(raw.clone());
@@ -125,7 +141,12 @@ impl Header {
                 }
             })
             .collect();
-        for (col, name) in [(Col::NumPoste, "NUM_POSTE"), (Col::Stamp, "AAAAMMJJHH"), (Col::Lat, "LAT"), (Col::Lon, "LON")] {
+        let stamp = match product {
+            Product::Hourly => "AAAAMMJJHH",
+            Product::SixMinutes => "AAAAMMJJHHMN",
+            Product::Daily => "AAAAMMJJ",
+        };
+        for (col, name) in [(Col::NumPoste, "NUM_POSTE"), (Col::Stamp, stamp), (Col::Lat, "LAT"), (Col::Lon, "LON")] {
             if !cols.contains(&col) {
                 return Err(HeaderError::MissingColumn(name, label));
             }
@@ -172,9 +193,18 @@ impl Header {
             return Err(reject(format!("position {lat}, {lon} is outside the globe")));
         }
         let station = MfStation { num_poste, name, lat, lon, alti };
-        let offset = fu_offset_minutes(station.departement())
-            .ok_or_else(|| reject(format!("no FU offset known for département {} (TAAF stations need theirs)", station.departement())))?;
-        let local = parse_stamp(stamp_raw, self.product).ok_or_else(|| reject(format!("date `{stamp_raw}` is not a valid AAAAMMJJHH{}", if self.product == Product::SixMinutes { "MN" } else { "" })))?;
+        let pattern = match self.product {
+            Product::Hourly => "AAAAMMJJHH",
+            Product::SixMinutes => "AAAAMMJJHHMN",
+            Product::Daily => "AAAAMMJJ",
+        };
+        let local = parse_stamp(stamp_raw, self.product).ok_or_else(|| reject(format!("date `{stamp_raw}` is not a valid {pattern}")))?;
+        // A daily date is a label, not an instant: no FU offset applies to it.
+        let offset = if self.product == Product::Daily {
+            0
+        } else {
+            fu_offset_minutes(station.departement()).ok_or_else(|| reject(format!("no FU offset known for département {} (TAAF stations need theirs)", station.departement())))?
+        };
         let values = values
             .into_iter()
             .map(|(p, v)| {
@@ -191,15 +221,20 @@ fn number(s: &str) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// AAAAMMJJHH (hour 00–23; MF also writes 24 for the end of the day) or AAAAMMJJHHMN → minutes
-/// since the epoch in the file's own time.
+/// AAAAMMJJHH (hour 00–23; MF also writes 24 for the end of the day), AAAAMMJJHHMN or AAAAMMJJ
+/// → minutes since the epoch in the file's own time (00:00 of the date for AAAAMMJJ).
 fn parse_stamp(s: &str, product: Product) -> Option<i64> {
-    let want = if product == Product::SixMinutes { 12 } else { 10 };
+    let want = match product {
+        Product::SixMinutes => 12,
+        Product::Hourly => 10,
+        Product::Daily => 8,
+    };
     if s.len() != want || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let n = |a: usize, b: usize| s.get(a..b).and_then(|x| x.parse::<u32>().ok());
-    let (y, m, d, h) = (n(0, 4)? as i32, n(4, 6)?, n(6, 8)?, n(8, 10)?);
+    let (y, m, d) = (n(0, 4)? as i32, n(4, 6)?, n(6, 8)?);
+    let h = if want >= 10 { n(8, 10)? } else { 0 };
     let mn = if want == 12 { n(10, 12)? } else { 0 };
     if !(1..=12).contains(&m) || d == 0 || d > crate::domain::climato::days_in_month(y, m) || h > 24 || mn > 59 || (h == 24 && mn > 0) {
         return None;
@@ -351,7 +386,83 @@ mod tests {
         assert!(read_text(&[0x1f, 0x8b, 0, 1]).is_err());
     }
 
+    const Q_RR_T_VENT: &str = include_str!("../../tests/fixtures/mf/Q_44_latest-2023-2024_RR-T-Vent.csv");
+    const Q_AUTRES: &str = include_str!("../../tests/fixtures/mf/Q_44_latest-2023-2024_autres-parametres.csv");
+
+    /// The column names of an official field description (`NAME : meaning` lines), in order.
+    fn described(file: &str) -> Vec<String> {
+        let path = format!("{}/../../../shared/data/meteo-france/donnees-quotidiennes/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        text.lines().map_while(|l| l.split_once(':').map(|(n, _)| n.trim().to_string()).filter(|n| !n.is_empty() && !n.contains(' '))).collect()
+    }
+
+    #[test]
+    fn daily_fixtures_have_the_columns_of_the_field_descriptions() {
+        for (fixture, description) in [(Q_RR_T_VENT, "Q_descriptif_champs_RR-T-Vent.csv"), (Q_AUTRES, "Q_descriptif_champs_autres-parametres.csv")] {
+            let names = described(description);
+            let mut expected: Vec<String> = names[..6].to_vec();
+            for n in &names[6..] {
+                expected.push(n.clone());
+                expected.push(format!("Q{n}"));
+            }
+            let header: Vec<String> = fixture.lines().next().unwrap().split(';').map(|c| fix_typo(c).to_string()).collect();
+            assert_eq!(header, expected, "{description}");
+            let h = Header::parse(fixture.lines().next().unwrap()).unwrap();
+            assert_eq!(h.product, Product::Daily);
+            assert!(h.unknown.is_empty(), "every described column is known: {:?}", h.unknown);
+            assert!(h.cols.iter().all(|c| !matches!(c, Col::Ignored)));
+        }
+        // The older spelling of the parameter table (TMNX) and unknown columns, reported by name.
+        let h = Header::parse("NUM_POSTE;NOM_USUEL;LAT;LON;ALTI;AAAAMMJJ;TMNX;QTMNX;FOO;QFOO").unwrap();
+        assert_eq!(h.cols[6], Col::Value(ParamId::parse("TNTXM_Q").unwrap()));
+        assert_eq!(h.unknown, vec!["FOO".to_string(), "QFOO".to_string()]);
+        assert_eq!(Header::parse("NUM_POSTE;LAT;LON;AAAAMMJ").unwrap_err(), HeaderError::MissingColumn("AAAAMMJJHH", "hourly (H)"));
+    }
+
+    #[test]
+    fn daily_rows_are_dated_values_with_their_quality() {
+        let (h, recs, rej) = parse(Q_RR_T_VENT).unwrap();
+        assert_eq!(h.product, Product::Daily);
+        let get = |r: &MfRecord, c: &str| r.values.iter().find(|v| v.0 == ParamId::parse(c).unwrap()).map(|v| (v.1, v.2));
+        assert_eq!(recs.len(), 3);
+        let d = days_from_civil(2024, 1, 1);
+        // The date is a label: 00:00 UTC of AAAAMMJJ, no FU offset.
+        assert_eq!(recs.iter().map(|r| r.stamp).collect::<Vec<_>>(), vec![d * 1440, (d + 1) * 1440, (d + 2) * 1440]);
+        assert_eq!(get(&recs[0], "RR_Q"), Some((3.4, Quality::Validated)));
+        assert_eq!(get(&recs[0], "HTN_Q"), Some((2310.0, Quality::Filtered)));
+        assert_eq!(get(&recs[0], "TN"), None, "daily TN is not the hourly TN");
+        assert_eq!(get(&recs[1], "TN_Q"), Some((2.1, Quality::Doubtful)));
+        assert_eq!(get(&recs[1], "TX_Q"), Some((9.8, Quality::Protected)));
+        assert_eq!(get(&recs[1], "RR_Q"), Some((0.0, Quality::Filtered)));
+        assert_eq!(get(&recs[2], "RR_Q"), None, "empty = missing");
+        assert_eq!(recs[2].station.num_poste, "44015001", "leading space");
+        assert_eq!(recs[0].values.len(), 17);
+        let reasons: Vec<(usize, &str)> = rej.iter().map(|r| (r.line, r.reason.as_str())).collect();
+        assert_eq!(reasons[0], (5, "TN_Q `abc` is not a number"));
+        assert_eq!(reasons[1], (6, "date `20240230` is not a valid AAAAMMJJ"));
+        assert_eq!(reasons[2].0, 7);
+        assert!(reasons[2].1.contains("unknown quality code `7`"), "{}", reasons[2].1);
+        let (_, recs, rej) = parse(Q_AUTRES).unwrap();
+        assert!(rej.is_empty(), "{rej:?}");
+        assert_eq!(get(&recs[0], "PMERMIN_Q"), Some((1008.9, Quality::Filtered)), "QPERMIN qualifies PMERMIN");
+        assert_eq!(get(&recs[0], "BROU_Q"), Some((1.0, Quality::Filtered)));
+        assert_eq!(get(&recs[1], "GELEE_Q"), Some((1.0, Quality::Doubtful)));
+    }
+
     proptest! {
+        #[test]
+        fn any_daily_line_is_a_record_or_a_reason(line in "[0-9A-Z;., -]{0,200}") {
+            let h = Header::parse(Q_RR_T_VENT.lines().next().unwrap()).unwrap();
+            let _ = h.record(2, &line);
+        }
+
+        #[test]
+        fn any_bytes_parse_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            if let Ok(text) = read_text(&bytes) {
+                let _ = parse(&text);
+            }
+        }
+
         #[test]
         fn any_line_is_a_record_or_a_reason(line in "[0-9A-Z;., -]{0,300}") {
             let h = Header::parse(&hourly_header()).unwrap();

@@ -182,9 +182,11 @@ pub async fn station(pool: &sqlx::AnyPool, id: i64) -> Result<Option<Station>, s
         .map(station_from_row))
 }
 
-/// Rows per multi-row statement: 4–7 parameters each stays under SQLite's 32,766 variables, and one
-/// statement instead of hundreds saves a round trip each on PostgreSQL.
-const ROWS_PER_STATEMENT: usize = 500;
+/// Rows per multi-row statement: one statement instead of dozens saves a round trip each on
+/// PostgreSQL, but sqlx's SQLite driver looks every parameter's name up against all of the
+/// statement's (the time of an import grows with the square of this number: at 500 rows, half of
+/// it went there).
+const ROWS_PER_STATEMENT: usize = 50;
 
 /// The stored blocks of one parameter over `[from_day, to_day]`, by day, inside a transaction.
 pub async fn blocks_in(conn: &mut AnyConnection, station: i64, param: ParamId, from_day: i64, to_day: i64) -> Result<HashMap<i64, Vec<Value>>, sqlx::Error> {
@@ -253,15 +255,15 @@ pub async fn save_dailies(conn: &mut AnyConnection, station: i64, element: Eleme
     }
     let present: Vec<(i64, &Daily)> = days.iter().filter_map(|(day, d)| d.as_ref().map(|d| (*day, d))).collect();
     for chunk in present.chunks(ROWS_PER_STATEMENT) {
-        let rows: Vec<String> = (0..chunk.len()).map(|i| (1..=7).map(|k| format!("${}", 7 * i + k)).collect::<Vec<_>>().join(", ")).map(|r| format!("({r})")).collect();
+        let rows: Vec<String> = (0..chunk.len()).map(|i| (1..=8).map(|k| format!("${}", 8 * i + k)).collect::<Vec<_>>().join(", ")).map(|r| format!("({r})")).collect();
         let sql = format!(
-            "INSERT INTO weather_daily (station_id, element, day, value, at, n, complete) VALUES {}
-             ON CONFLICT (station_id, element, day) DO UPDATE SET value = excluded.value, at = excluded.at, n = excluded.n, complete = excluded.complete",
+            "INSERT INTO weather_daily (station_id, element, day, value, at, n, complete, official) VALUES {}
+             ON CONFLICT (station_id, element, day) DO UPDATE SET value = excluded.value, at = excluded.at, n = excluded.n, complete = excluded.complete, official = excluded.official",
             rows.join(", ")
         );
         let mut q = sqlx::query(&sql);
         for (day, d) in chunk {
-            q = q.bind(station).bind(element.code()).bind(*day).bind(d.value).bind(d.at).bind(i64::from(d.count)).bind(d.complete);
+            q = q.bind(station).bind(element.code()).bind(*day).bind(d.value).bind(d.at).bind(i64::from(d.count)).bind(d.complete).bind(d.official);
         }
         q.execute(&mut *conn).await?;
     }
@@ -276,11 +278,12 @@ pub fn daily_from_row(r: &sqlx::any::AnyRow) -> Option<Daily> {
         at: r.get("at"),
         count: r.get::<i64, _>("n") as u32,
         complete: platform::db::get_bool(r, "complete"),
+        official: platform::db::get_bool(r, "official"),
     })
 }
 
 pub async fn dailies_in(conn: &mut AnyConnection, station: i64, element: Element, from_day: i64, to_day: i64) -> Result<Vec<Daily>, sqlx::Error> {
-    Ok(sqlx::query("SELECT element, day, value, at, n, complete FROM weather_daily WHERE station_id = $1 AND element = $2 AND day >= $3 AND day <= $4 ORDER BY day")
+    Ok(sqlx::query("SELECT element, day, value, at, n, complete, official FROM weather_daily WHERE station_id = $1 AND element = $2 AND day >= $3 AND day <= $4 ORDER BY day")
         .bind(station)
         .bind(element.code())
         .bind(from_day)

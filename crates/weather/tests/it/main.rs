@@ -2,6 +2,7 @@
 mod fixtures;
 mod imports;
 mod mapped;
+mod mf_daily;
 mod ogc;
 mod pages;
 

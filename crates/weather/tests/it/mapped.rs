@@ -1,6 +1,7 @@
 //! Any CSV read through a mapping, on both backends: the real automatic-station files of WMO's
 //! wis2box tests (a Campbell TOA5 logger file in local time, the WMO AWS template in kelvin and
-//! pascals) and a French file (`;`, decimal comma, Latin-1, °F and km/h) pushed through the API.
+//! pascals, a DAYCLI daily climate file) and a French file (`;`, decimal comma, Latin-1, local
+//! time of Europe/Paris, °F and km/h) pushed through the API.
 use http::StatusCode;
 use platform::audit::Actor;
 use testkit::backends;
@@ -18,7 +19,7 @@ header_line = 2
 skip_after_header = 2
 time_columns = ["TIMESTAMP"]
 time_format = "%Y-%m-%d %H:%M:%S"
-time_zone = "+02:00"
+time_zone = "Africa/Blantyre"
 [[columns]]
 column = "AirTempK"
 param = "T"
@@ -59,6 +60,58 @@ unit = "Pa"
 column = "relative_humidity"
 param = "U"
 "#;
+
+/// WMO DAYCLI: one line a day, temperatures in kelvin; its values are the station's own daily ones.
+const DAYCLI: &str = r#"
+station = "0-20000-0-72565"
+new_station = { name = "Denver International Airport", lat = 39.83, lon = -104.663, alti = 1650 }
+time_columns = ["year", "month", "day"]
+time_format = "%Y %m %d"
+time_zone = "America/Denver"
+[[columns]]
+column = "maximum_temperature"
+param = "TX_Q"
+unit = "K"
+[[columns]]
+column = "minimum_temperature"
+param = "TN_Q"
+unit = "K"
+[[columns]]
+column = "average_temperature"
+param = "TM_Q"
+unit = "K"
+[[columns]]
+column = "precipitation"
+param = "RR_Q"
+unit = "mm"
+"#;
+
+#[tokio::test]
+async fn a_daycli_file_gives_daily_values() {
+    let file = std::fs::read(format!("{SAMPLES}/daycli.csv")).unwrap();
+    let format = service::Format::parse("csv", Some(DAYCLI)).unwrap();
+    for b in backends() {
+        let app = app(b).await;
+        let s = match service::import(&app.platform, &Actor::system("test"), &format, "daycli.csv", &file, &|_, _| {}).await.unwrap() {
+            service::ImportOut::Values(s) => s,
+            service::ImportOut::Stations(_) => unreachable!(),
+        };
+        assert_eq!((s.lines, s.values_added, s.rejected_count, s.stations_created), (30, 120, 0, 1), "{b:?}: {s:?}");
+        let mut c = app.client();
+        let id = c.get("/api/v1/weather/stations?q=denver").await.json()["data"][0]["id"].as_i64().unwrap();
+        let daily = c.get(&format!("/api/v1/weather/stations/{id}/daily?from=2021-11-02&to=2021-11-02")).await.json();
+        let get = |el: &str| daily.as_array().unwrap().iter().find(|d| d["element"] == el).map(|d| (d["value"].as_f64().unwrap(), d["official"].as_bool().unwrap()));
+        // 2 November 2021: max 279.25 K, min 273.75 K, mean 275.75 K, 1.5 mm.
+        assert_eq!(get("TX"), Some((6.1, true)), "{b:?}: {daily}");
+        assert_eq!(get("TN"), Some((0.6, true)), "{b:?}");
+        assert_eq!(get("TM"), Some((2.6, true)), "{b:?}");
+        assert_eq!(get("RR"), Some((1.5, true)), "{b:?}");
+        let monthly = c.get(&format!("/api/v1/weather/stations/{id}/monthly?from_year=2021&to_year=2021")).await.json();
+        let tx = monthly.as_array().unwrap().iter().find(|m| m["element"] == "TX" && m["month"] == 11).unwrap();
+        assert_eq!(tx["days_present"], 30, "{b:?}: {tx}");
+        assert!(tx["value"].as_f64().is_some(), "{b:?}: a full month has its mean");
+    }
+}
 
 fn value_at(obs: &serde_json::Value, param: &str, time: &str) -> Option<f64> {
     obs["data"].as_array()?.iter().find(|o| o["param"] == param && o["time"] == time).and_then(|o| o["value"].as_f64())
@@ -106,7 +159,7 @@ decimal = ","
 encoding = "latin-1"
 time_columns = ["date", "heure"]
 time_format = "%d/%m/%Y %H:%M"
-time_zone = "+01:00"
+time_zone = "Europe/Paris"
 [[columns]]
 column = "température"
 param = "T"
@@ -119,7 +172,7 @@ column = "vent"
 param = "FF"
 unit = "km/h"
 "#;
-    let file: Vec<u8> = "date;heure;température;précipitations;vent\n15/01/2024;13:00;41;0,4;18\n15/01/2024;14:00;quarante;;\n15/01/2024;15:00;42,8;;\n"
+    let file: Vec<u8> = "date;heure;température;précipitations;vent\n15/01/2024;13:00;41;0,4;18\n15/01/2024;14:00;quarante;;\n15/01/2024;15:00;42,8;;\n31/03/2024;02:30;50;;\n"
         .chars()
         .map(|c| c as u32 as u8)
         .collect();
@@ -130,9 +183,11 @@ unit = "km/h"
         let r = admin.request(http::Method::POST, &format!("/api/v1/weather/imports?{q}"), Some("application/octet-stream"), file.clone()).await;
         assert_eq!(r.status, StatusCode::CREATED, "{b:?}: {}", r.text());
         let s = r.json();
-        assert_eq!((s["values_added"].as_i64(), s["rejected_count"].as_i64(), s["stations_created"].as_i64()), (Some(4), Some(1), Some(1)), "{s}");
+        assert_eq!((s["values_added"].as_i64(), s["rejected_count"].as_i64(), s["stations_created"].as_i64()), (Some(4), Some(2), Some(1)), "{s}");
         assert_eq!(s["rejected"][0]["line"], 3);
         assert!(s["rejected"][0]["reason"].as_str().unwrap().contains("`quarante` is not a number"));
+        assert_eq!(s["rejected"][1]["line"], 5);
+        assert!(s["rejected"][1]["reason"].as_str().unwrap().contains("does not exist in Europe/Paris"), "{s}");
         let id = admin.get("/api/v1/weather/stations?q=jardin").await.json()["data"][0]["id"].as_i64().unwrap();
         let obs = admin.get(&format!("/api/v1/weather/stations/{id}/observations?from=2024-01-15&to=2024-01-15")).await.json();
         // 13:00 at UTC+1 is 12:00 UTC; 41 °F is 5 °C; 18 km/h is 5 m/s.
@@ -152,6 +207,11 @@ unit = "km/h"
         let unknown = serde_urlencoded::to_string([("format", "csv"), ("mapping", &mapping.replace("jardin-lyon", "inconnue").replace("new_station = { name = \"Jardin botanique de Lyon\", lat = 45.7772, lon = 4.8547, alti = 170 }\n", ""))]).unwrap();
         let r = admin.request(http::Method::POST, &format!("/api/v1/weather/imports?{unknown}"), Some("application/octet-stream"), file.clone()).await;
         let s = r.json();
-        assert_eq!((s["values_added"].as_i64(), s["rejected_count"].as_i64()), (Some(0), Some(3)), "{s}");
+        assert_eq!((s["values_added"].as_i64(), s["rejected_count"].as_i64()), (Some(0), Some(4)), "{s}");
+        // A mapping given with another format, and an unknown format, are refused.
+        let r = admin.request(http::Method::POST, &format!("/api/v1/weather/imports?{}", serde_urlencoded::to_string([("format", "mf"), ("mapping", mapping)]).unwrap()), Some("application/octet-stream"), file.clone()).await;
+        assert_eq!((r.status, r.json()["code"].as_str().map(String::from)), (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_mapping".into())));
+        let r = admin.request(http::Method::POST, "/api/v1/weather/imports?format=xls", Some("application/octet-stream"), file.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }

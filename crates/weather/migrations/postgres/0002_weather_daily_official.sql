@@ -1,0 +1,3 @@
+-- A daily value is either the source's own (Météo-France's daily product Q: official) or computed
+-- from hourly values; the official one wins and the API says which one it shows.
+ALTER TABLE weather_daily ADD COLUMN official BOOLEAN NOT NULL DEFAULT FALSE;
