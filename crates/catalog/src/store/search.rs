@@ -9,6 +9,7 @@
 //! The index is rebuilt when the `catalog_search_generation` counter (bumped by triggers in the
 //! writing transaction) differs from the one it was built from, so every process — and every
 //! instance sharing a PostgreSQL database — answers from what is committed.
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -142,9 +143,52 @@ struct Index {
     words: Vec<(Box<str>, Vec<u32>)>,
 }
 
-/// The words of a folded text: the same cut as the query's terms (`platform::search::query_terms`).
+/// The words of a folded text: the cut of the query's terms (`platform::search::query_terms`),
+/// except that private-use characters belong to words, as they did in the SQLite full-text index
+/// (unicode61 tokenizer) this index replaces: a query can never hold them, so `b` does not find
+/// `a\u{e000}b`.
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    text.split(|c: char| !(c.is_alphanumeric() || private_use(c))).filter(|w| !w.is_empty())
+}
+
+fn private_use(c: char) -> bool {
+    matches!(c, '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{ffffd}' | '\u{100000}'..='\u{10fffd}')
+}
+
+/// A word as the index compares it, applied to the documents' words and the query's terms alike.
+/// Lower-casing leaves a few letters apart that the SQLite full-text index took as one (it case
+/// folds: a query `ΛΟΓΟΣ` found `λόγος`, `μg` found `µg`); and texts folded before `fold` spelled
+/// out œ and æ still hold them, so `oeuvre` must find their `œuvre` too.
+fn normalize(w: &str) -> Cow<'_, str> {
+    if w.is_ascii() || !w.chars().any(|c| same_as(c).is_some()) {
+        return Cow::Borrowed(w);
+    }
+    let mut out = String::with_capacity(w.len() + 2);
+    for c in w.chars() {
+        match same_as(c) {
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn same_as(c: char) -> Option<&'static str> {
+    Some(match c {
+        'œ' => "oe",
+        'æ' => "ae",
+        'µ' => "μ",
+        'ſ' => "s",
+        'ς' => "σ",
+        'ϐ' => "β",
+        'ϑ' => "θ",
+        'ϕ' => "φ",
+        'ϖ' => "π",
+        'ϰ' => "κ",
+        'ϱ' => "ρ",
+        'ϵ' => "ε",
+        _ => return None,
+    })
 }
 
 type Slot = Arc<tokio::sync::Mutex<Option<Arc<Index>>>>;
@@ -200,7 +244,7 @@ async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
     .await?;
     let mut docs = Vec::with_capacity(rows.len());
     let mut by_id = HashMap::with_capacity(rows.len());
-    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut postings: HashMap<Box<str>, Vec<u32>> = HashMap::new();
     // Per document: badges, tags, formats, zones; packed into `vals` once all are read.
     let mut multi: Vec<[Vec<u32>; 4]> = Vec::with_capacity(rows.len());
     let mut orgs: Vec<i64> = Vec::new();
@@ -217,9 +261,17 @@ async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
         let doc = docs.len() as u32;
         let text: &str = r.try_get("search_text")?;
         for w in words(text) {
-            let list = postings.entry(w).or_default();
-            if list.last() != Some(&doc) {
-                list.push(doc);
+            let w = normalize(w);
+            // Looked up before inserting: a word seen before (most of them) allocates nothing.
+            match postings.get_mut(w.as_ref()) {
+                Some(list) => {
+                    if list.last() != Some(&doc) {
+                        list.push(doc);
+                    }
+                }
+                None => {
+                    postings.insert(Box::from(w.as_ref()), vec![doc]);
+                }
             }
         }
         let org: Option<i64> = r.get("org_id");
@@ -301,7 +353,7 @@ async fn build(db: &Db, generation: i64) -> Result<Index, sqlx::Error> {
         .into_iter()
         .map(|(w, mut list)| {
             list.shrink_to_fit();
-            (Box::from(w), list)
+            (w, list)
         })
         .collect();
     words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -318,9 +370,11 @@ fn text_matches(ix: &Index, q: &str) -> Option<Vec<bool>> {
     }
     let mut mask: Option<Vec<bool>> = None;
     for term in &terms {
+        let term = normalize(term);
+        let term = term.as_ref();
         let mut hit = vec![false; ix.docs.len()];
-        let start = ix.words.partition_point(|(w, _)| w.as_ref() < term.as_str());
-        for (_, docs) in ix.words[start..].iter().take_while(|(w, _)| w.starts_with(term.as_str())) {
+        let start = ix.words.partition_point(|(w, _)| w.as_ref() < term);
+        for (_, docs) in ix.words[start..].iter().take_while(|(w, _)| w.starts_with(term)) {
             for d in docs {
                 hit[*d as usize] = true;
             }
@@ -583,4 +637,29 @@ async fn load(db: &Db, ids: &[&str]) -> Result<Vec<Dataset>, sqlx::Error> {
     let mut out: Vec<Dataset> = ids.iter().filter_map(|id| found.remove(*id)).collect();
     attach_resources(db.pool(), &mut out).await?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_cut_on_everything_but_letters_digits_and_private_use() {
+        let w: Vec<&str> = words("qualité de l'air, pm2.5 (µg/m³) a\u{e000}b x_y — 2024").collect();
+        assert_eq!(w, ["qualité", "de", "l", "air", "pm2", "5", "µg", "m³", "a\u{e000}b", "x", "y", "2024"]);
+        assert_eq!(words(" ,; ").count(), 0);
+    }
+
+    #[test]
+    fn normalize_joins_the_letters_the_full_text_index_joined() {
+        assert_eq!(normalize("budget"), "budget");
+        assert!(matches!(normalize("été"), Cow::Borrowed(_)));
+        assert_eq!(normalize("œuvres"), "oeuvres");
+        assert_eq!(normalize("λογος"), normalize("λογοσ"));
+        assert_eq!(normalize("µg"), normalize("μg"));
+        assert_eq!(normalize("ſ"), "s");
+        // Only those: distinct letters stay distinct.
+        assert_ne!(normalize("ø"), normalize("o"));
+        assert_ne!(normalize("ß"), normalize("ss"));
+    }
 }
