@@ -175,11 +175,11 @@ impl Header {
                 Col::Alti => alti = if f.is_empty() { 0.0 } else { number(f).ok_or_else(|| reject(format!("ALTI `{f}` is not a number")))? },
                 Col::Stamp => stamp_raw = f,
                 Col::Value(p) if !f.is_empty() => {
-                    let v = number(f).ok_or_else(|| reject(format!("{} `{f}` is not a number", p.param().code)))?;
+                    let v = number(f).ok_or_else(|| reject(format!("{} `{f}` is not a number", column(*p))))?;
                     values.push((*p, v));
                 }
                 Col::Quality(p) if !f.is_empty() => {
-                    let q = Quality::from_mf(f).map_err(|e| reject(format!("Q{}: {e}", p.param().code)))?;
+                    let q = Quality::from_mf(f).map_err(|e| reject(format!("Q{}: {e}", column(*p))))?;
                     qualities.push((*p, q));
                 }
                 _ => {}
@@ -213,6 +213,16 @@ impl Header {
             })
             .collect();
         Ok(MfRecord { line, station, stamp: local - i64::from(offset), values })
+    }
+}
+
+/// The column a parameter comes from, as the file names it (daily `TN_Q` is the Q file's `TN`).
+fn column(p: ParamId) -> &'static str {
+    let code = p.param().code;
+    if p.is_daily() {
+        code.strip_suffix("_Q").unwrap_or(code)
+    } else {
+        code
     }
 }
 
@@ -438,7 +448,7 @@ mod tests {
         assert_eq!(recs[2].station.num_poste, "44015001", "leading space");
         assert_eq!(recs[0].values.len(), 17);
         let reasons: Vec<(usize, &str)> = rej.iter().map(|r| (r.line, r.reason.as_str())).collect();
-        assert_eq!(reasons[0], (5, "TN_Q `abc` is not a number"));
+        assert_eq!(reasons[0], (5, "TN `abc` is not a number"));
         assert_eq!(reasons[1], (6, "date `20240230` is not a valid AAAAMMJJ"));
         assert_eq!(reasons[2].0, 7);
         assert!(reasons[2].1.contains("unknown quality code `7`"), "{}", reasons[2].1);

@@ -35,7 +35,8 @@ async fn daily_files_are_official_daily_values() {
         // 6 data lines: 3 good (17 + 8 + 5 values), 3 rejected with their line and reason.
         assert_eq!((s.format.as_str(), s.lines, s.stations_created, s.values_added, s.rejected_count), ("mf-q", 6, 1, 30, 3), "{b:?}: {s:?}");
         assert_eq!(s.rejected.iter().map(|r| r.line).collect::<Vec<_>>(), vec![5, 6, 7]);
-        assert_eq!(s.rejected[0].reason, "TN_Q `abc` is not a number");
+        assert_eq!(s.rejected[0].reason, "TN `abc` is not a number");
+        assert_eq!(s.rejected[2].reason, "QTX: unknown quality code `7` (expected 9, 0, 1 or 2)");
         assert!(s.unknown_columns.is_empty());
         let again = import(p, "Q_44_latest-2023-2024_RR-T-Vent.csv", RR_T_VENT).await;
         assert_eq!((again.values_added, again.values_unchanged, again.values_replaced, again.stations_created), (0, 30, 0, 0), "{b:?}: importing twice changes nothing");
