@@ -176,13 +176,21 @@ async fn texts_folded_before_ligatures_were_spelled_out_are_found() {
 async fn instances_sharing_a_database_see_each_others_writes() {
     for b in backends() {
         let one = app(b).await;
-        let url = one.platform.db.url().to_string();
+        // The same database under another URL: indexes are kept per URL within a process, so
+        // this instance holds its own, as another process would.
+        let extra = match b {
+            testkit::Backend::Sqlite => "cache=private",
+            testkit::Backend::Postgres => "application_name=second_instance",
+        };
+        let url = format!("{}&{extra}", one.platform.db.url());
         let two = TestApp::with_config(b, vec![Arc::new(catalog::Catalog)], |c| c.database_url = Some(url)).await;
+        assert_ne!(one.platform.db.url(), two.platform.db.url());
         let mut alice = one.user("alice@ville.fr", false).await;
         let (mut anon1, mut anon2) = (one.client(), two.client());
         assert!(ids(&mut anon2, "herbier").await.is_empty(), "{b:?}");
         let id = create(&mut alice, json!({ "title": "Herbier numérique", "description": "Planches." })).await;
         assert_eq!(ids(&mut anon2, "herbier").await, vec![id.clone()], "{b:?}: created on one, found on two");
+        assert_eq!(ids(&mut anon1, "herbier").await, vec![id.clone()], "{b:?}");
         let mut alice2 = two.client();
         alice2.login("alice@ville.fr", "correct horse battery").await;
         let r = alice2
