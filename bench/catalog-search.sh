@@ -84,6 +84,7 @@ log "fresh server RSS ${RSS_BEFORE_KB} kB; first search (index built) ${FIRST_MS
 # Other work on the machine (compilers above all) shares the two cores with the measures.
 busy() { echo "$(uptime | sed 's/.*load average/load average/'), $(pgrep -c -x rustc || true) rustc processes"; }
 LOAD_START="$(busy)"
+LOAD1_START="$(cut -d' ' -f1 /proc/loadavg)"
 declare -a NAMES=(landing words filters formatzone deep)
 declare -A QS=(
     [landing]="/api/v1/catalog/datasets?page_size=20"
@@ -164,5 +165,13 @@ log "server RSS ${RSS_KB} kB; search right after a write (index rebuilt) median 
     echo "that changes what it holds: that search took ${REBUILD_MS} ms (median of 5, no filter, each after a follow and an unfollow)."
     echo
     echo "Machine when the measures started: $LOAD_START; when they ended: $(busy)."
+    # The harness itself keeps about one core busy (server + client): a higher one-minute load
+    # means other work shared the cores, and the latencies above carry that contention.
+    load1_end="$(cut -d' ' -f1 /proc/loadavg)"
+    if awk -v a="$LOAD1_START" -v b="$load1_end" 'BEGIN { exit !(a > 1.5 || b > 1.5) }'; then
+        echo "**The machine was busy** with other work during the measures (one-minute load above 1.5 on 2 cores): the latencies are pessimistic."
+    else
+        echo "The machine was otherwise idle during the measures."
+    fi
 } >"$WORK/section.md"
 write_section catalog-search "$WORK/section.md"
