@@ -103,3 +103,27 @@ open(out, "w").write(text)
 PY
     log "wrote section $name of $out"
 }
+
+# CPU accounting shared by the harnesses: the machine's busy ticks from /proc/stat, and a bounded
+# wait (BENCH_QUIET_WAIT seconds, 180 by default, 0: no wait) until other work leaves the CPUs
+# idle, which sets QUIET_STATUS for the results.
+CLK_TCK="$(getconf CLK_TCK)"
+NCPU="$(nproc)"
+machine_busy() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+busy_share() { # percent of the machine busy over 2 s
+    local a b; a="$(machine_busy)"; sleep 2; b="$(machine_busy)"
+    awk -v a="$a" -v b="$b" -v hz="$CLK_TCK" -v n="$NCPU" 'BEGIN { printf "%.0f", (b - a) / hz / 2 / n * 100 }'
+}
+quiet_wait() {
+    local waited=0 share limit="${BENCH_QUIET_WAIT:-180}"
+    if [[ "$limit" -le 0 ]]; then QUIET_STATUS="not checked (BENCH_QUIET_WAIT=0)"; return; fi
+    while :; do
+        share="$(busy_share)"; waited=$((waited + 2))
+        if [[ "$share" -le 10 ]]; then QUIET_STATUS="machine ${share} % busy before the runs (waited ${waited} s)"; return; fi
+        if [[ "$waited" -ge "$limit" ]]; then
+            QUIET_STATUS="**machine still ${share} % busy after waiting ${waited} s: figures disturbed by other processes**"
+            log "warning: the machine is ${share}% busy with other work; measuring anyway"; return
+        fi
+        [[ $((waited % 20)) -eq 0 ]] && log "machine ${share}% busy with other work; waiting for quiet (${waited}/${limit} s)"
+    done
+}

@@ -93,31 +93,11 @@ wrk_args() {
 
 # CPU accounting, so that interference from other processes on the machine is visible:
 # machine-wide busy time from /proc/stat, the server's from /proc/<pid>/stat, wrk's from `time`.
-CLK_TCK="$(getconf CLK_TCK)"
-NCPU="$(nproc)"
-machine_busy() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 server_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{ print $12 + $13 }'; }
 now_s() { date +%s.%N; }
 pct() { awk -v t="$1" -v w="$2" -v n="$NCPU" 'BEGIN { v = t / w / n * 100; if (v < 0) v = 0; printf "%.0f", v }'; }
 # Wait (bounded) until the rest of the machine is quiet: other sessions' builds and tests share these CPUs.
-QUIET_WAIT="${BENCH_QUIET_WAIT:-180}"
-busy_share() { # percent of the machine busy over 2 s, our idle server included
-    local a b; a="$(machine_busy)"; sleep 2; b="$(machine_busy)"
-    awk -v a="$a" -v b="$b" -v hz="$CLK_TCK" -v n="$NCPU" 'BEGIN { printf "%.0f", (b - a) / hz / 2 / n * 100 }'
-}
-QUIET_STATUS="not checked (BENCH_QUIET_WAIT=0)"
-if [[ "$QUIET_WAIT" -gt 0 ]]; then
-    waited=0
-    while :; do
-        share="$(busy_share)"; waited=$((waited + 2))
-        if [[ "$share" -le 10 ]]; then QUIET_STATUS="machine ${share} % busy before the runs (waited ${waited} s)"; break; fi
-        if [[ "$waited" -ge "$QUIET_WAIT" ]]; then
-            QUIET_STATUS="**machine still ${share} % busy after waiting ${waited} s: figures disturbed by other processes**"
-            log "warning: the machine is ${share}% busy with other work; measuring anyway"; break
-        fi
-        [[ $((waited % 20)) -eq 0 ]] && log "machine ${share}% busy with other work; waiting for quiet (${waited}/${QUIET_WAIT} s)"
-    done
-fi
+quiet_wait
 LOADAVG_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 declare -A RPS P50 P99 ERRS CPU_SRV CPU_WRK CPU_OTHER US_PER_REQ

@@ -36,7 +36,6 @@ PARAMS="T,TN,TX,RR1,U,FF,DD,PMER"
 FIRST_YEAR=2020
 INVOCATION=""
 PY_WORKERS="${BENCH_PYGEOAPI_WORKERS:-4}"
-QUIET_WAIT="${BENCH_QUIET_WAIT:-180}"
 for v in BENCH_WEATHER_STATIONS BENCH_WEATHER_YEARS BENCH_WEATHER_VALUES BENCH_DURATION BENCH_CONNECTIONS BENCH_SKIP_BUILD BENCH_PORT BENCH_QUIET_WAIT BENCH_PYGEOAPI_WORKERS CARGO_TARGET_DIR; do
     if [[ -n "${!v:-}" ]]; then INVOCATION+="$v=${!v} "; fi
 done
@@ -63,10 +62,7 @@ now() { date +%s.%N; }
 # measured servers' from /proc/<pid>/stat (SERVED: PostgreSQL's postmaster, communs serve, gunicorn's
 # master; each with its children, living or reaped), the client's from bash `time`. "Other" is the rest:
 # other sessions' builds and tests.
-CLK_TCK="$(getconf CLK_TCK)"
-NCPU="$(nproc)"
 TIMEFORMAT='%3U %3S'
-machine_busy() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 tree_ticks() { # utime+stime of $1 and of its children, plus what its reaped children used
     local pid="$1" kids
     kids="$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)"
@@ -89,23 +85,6 @@ acct_stop() { # $1: step key; $2: file written by `time` around the client (abse
 pg_master() { head -n1 "$PGDIR/data/postmaster.pid"; }
 
 # Wait (bounded) until the rest of the machine is quiet.
-busy_share() {
-    local a b; a="$(machine_busy)"; sleep 2; b="$(machine_busy)"
-    awk -v a="$a" -v b="$b" -v hz="$CLK_TCK" -v n="$NCPU" 'BEGIN { printf "%.0f", (b - a) / hz / 2 / n * 100 }'
-}
-quiet_wait() {
-    local waited=0 share
-    if [[ "$QUIET_WAIT" -le 0 ]]; then QUIET_STATUS="not checked (BENCH_QUIET_WAIT=0)"; return; fi
-    while :; do
-        share="$(busy_share)"; waited=$((waited + 2))
-        if [[ "$share" -le 10 ]]; then QUIET_STATUS="machine ${share} % busy before the runs (waited ${waited} s)"; return; fi
-        if [[ "$waited" -ge "$QUIET_WAIT" ]]; then
-            QUIET_STATUS="**machine still ${share} % busy after waiting ${waited} s: figures disturbed by other processes**"
-            log "warning: the machine is ${share}% busy with other work; measuring anyway"; return
-        fi
-        [[ $((waited % 20)) -eq 0 ]] && log "machine ${share}% busy with other work; waiting for quiet (${waited}/${QUIET_WAIT} s)"
-    done
-}
 
 if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
     log "building the release binary"
