@@ -49,9 +49,7 @@ pub fn new_id(p: &Platform) -> String {
 }
 
 pub fn new_uuid(p: &Platform) -> String {
-    let h = p.random.hex(16);
-    // Version 4, variant 1.
-    format!("{}-{}-4{}-{}{}-{}", &h[0..8], &h[8..12], &h[13..16], ["8", "9", "a", "b"][usize::from_str_radix(&h[16..17], 16).unwrap_or(0) % 4], &h[17..20], &h[20..32])
+    p.random.uuid_v4()
 }
 
 /// A slug from the title, numbered when another dataset has it.

@@ -46,6 +46,12 @@ pub trait Random: Send + Sync + 'static {
         self.fill(&mut b);
         hex::encode(b)
     }
+    /// A random (version 4) UUID.
+    fn uuid_v4(&self) -> String {
+        let h = self.hex(16);
+        let variant = ["8", "9", "a", "b"][usize::from_str_radix(&h[16..17], 16).unwrap_or(0) % 4];
+        format!("{}-{}-4{}-{}{}-{}", &h[0..8], &h[8..12], &h[13..16], variant, &h[17..20], &h[20..32])
+    }
 }
 
 pub struct OsRandom;
