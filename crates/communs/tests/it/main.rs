@@ -43,8 +43,8 @@ async fn every_module_is_navigable_in_both_languages() {
             let page = c.get(&format!("/{id}?lang={lang}")).await;
             assert_eq!(page.status, StatusCode::OK, "/{id}");
             let html = page.text();
-            // Weather and catalog are built; the others are still honest "under construction" pages.
-            assert_eq!(html.contains(marker), !matches!(*id, "weather" | "catalog"), "/{id} {lang}");
+            // Weather, catalog and seedbank are built; the others are still honest "under construction" pages.
+            assert_eq!(html.contains(marker), !matches!(*id, "weather" | "catalog" | "seedbank"), "/{id} {lang}");
             assert!(html.contains(&format!("href=\"/{id}\" aria-current=\"page\"")), "/{id} is the current nav entry");
             let status = c.get(&format!("/api/v1/modules/{id}?lang={lang}")).await.json();
             assert!(!status["permissions"].as_array().unwrap().is_empty());
@@ -73,7 +73,7 @@ async fn module_permissions_can_be_granted_to_groups() {
         app.user("val@exemple.fr", false).await;
         let gid = app.platform.list_groups().await.unwrap()[0].id;
         assert_eq!(admin.post_form(&format!("/admin/groups/{gid}/members"), &[("email", "val@exemple.fr"), ("op", "add")]).await.status, StatusCode::SEE_OTHER);
-        let r = admin.post_form("/admin/permissions", &[("subject", &format!("group:{gid}")), ("target", "seedbank/lot"), ("action", "V"), ("scope", "all")]).await;
+        let r = admin.post_form("/admin/permissions", &[("subject", &format!("group:{gid}")), ("target", "seedbank/lot"), ("action", "E"), ("scope", "all")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b:?}: {}", r.text());
         // An action the object does not declare is refused.
         let r = admin.post_form("/admin/permissions", &[("subject", "val@exemple.fr"), ("target", "lca/product"), ("action", "V"), ("scope", "all")]).await;
@@ -81,7 +81,7 @@ async fn module_permissions_can_be_granted_to_groups() {
         let user = app.platform.user_by_email("val@exemple.fr").await.unwrap().unwrap();
         let p = app.platform.principal_for(&user, None).await.unwrap();
         use platform::access::{Action, Target};
-        assert!(p.authorize(Action::Validate, &Target::new("seedbank", "lot").in_org(Some(99))).is_ok(), "{b:?}");
+        assert!(p.authorize(Action::Export, &Target::new("seedbank", "lot").in_org(Some(99))).is_ok(), "{b:?}");
         assert!(p.authorize(Action::Delete, &Target::new("seedbank", "lot").in_org(Some(99))).is_err());
     }
 }

@@ -1,0 +1,502 @@
+//! The seed bank's API: harvests, lots, the stock ledger, tests and their metrics, the viability
+//! forecast, permissions and audit, on both backends.
+use http::{Method, StatusCode};
+use serde_json::json;
+use sqlx::Row;
+use testkit::backends;
+
+use crate::{bank, cd_nom, put_json};
+
+async fn audit_count(app: &testkit::TestApp, object_type: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM audit_log WHERE module = 'seedbank' AND object_type = $1")
+        .bind(object_type)
+        .fetch_one(app.platform.db.pool())
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test]
+async fn harvest_lot_ledger_test_and_forecast() {
+    for b in backends() {
+        let mut s = bank(b).await;
+        let eryngium = cd_nom(&mut s.keeper, "Eryngium alpinum").await;
+
+        // Every field error at once, nothing written.
+        let bad = s.keeper.post_json("/api/v1/seedbank/harvests", &json!({ "org_id": s.org, "date_start": "2024-02-30", "commune_insee": "5023", "lat": 95.0, "population_class": "many", "code": "24_1" })).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let fields: Vec<String> = bad.json()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{}",
+                    e["field"].as_str().unwrap(),
+                    e["code"].as_str().unwrap()
+                )
+            })
+            .collect();
+        for want in [
+            "date_start:invalid_date",
+            "commune_insee:invalid_insee",
+            "lat:out_of_range",
+            "population_class:invalid_choice",
+            "code:invalid_harvest_code",
+        ] {
+            assert!(
+                fields.contains(&want.to_string()),
+                "{b:?}: {want} in {fields:?}"
+            );
+        }
+        assert_eq!(audit_count(&s.app, "harvest").await, 0);
+
+        // Codes follow the CBNA form YYYY_NNNN, numbered within the year.
+        let h = s
+            .keeper
+            .post_json(
+                "/api/v1/seedbank/harvests",
+                &json!({ "org_id": s.org, "date_start": "2024-08-22", "locality": "Col du Lautaret", "commune_insee": "05181", "lat": 45.0355, "lon": 6.4045, "population_class": "101-1000", "plants_sampled": 40 }),
+            )
+            .await;
+        assert_eq!(h.status, StatusCode::CREATED, "{b:?}: {}", h.text());
+        let h = h.json();
+        assert_eq!(h["code"], "2024_0001");
+        assert_eq!(h["commune_insee"], "05181", "leading zero kept");
+        let h2 = s
+            .keeper
+            .post_json(
+                "/api/v1/seedbank/harvests",
+                &json!({ "org_id": s.org, "date_start": "2024-09-01" }),
+            )
+            .await
+            .json();
+        assert_eq!(h2["code"], "2024_0002");
+        let taken = s
+            .keeper
+            .post_json(
+                "/api/v1/seedbank/harvests",
+                &json!({ "org_id": s.org, "date_start": "2024-09-01", "code": "2024_0002" }),
+            )
+            .await;
+        assert_eq!(
+            (taken.status, taken.json()["errors"][0]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("code_taken"))
+        );
+
+        // A lot from the harvest takes its code and rank.
+        let lot = s
+            .keeper
+            .post_json("/api/v1/seedbank/lots", &json!({ "harvest_id": h["id"], "material_type": "seed", "taxa": [eryngium], "org_id": s.org, "thousand_seed_mass_g": 3.2, "storage_temperature_c": -20.0, "moisture_percent": 6.0 }))
+            .await;
+        assert_eq!(lot.status, StatusCode::CREATED, "{b:?}: {}", lot.text());
+        let lot = lot.json();
+        assert_eq!(lot["code"], "2024_0001-1");
+        assert_eq!(lot["taxa"][0]["lb_nom"], "Eryngium alpinum");
+        let id = lot["id"].as_i64().unwrap();
+        let unknown = s
+            .keeper
+            .post_json(
+                "/api/v1/seedbank/lots",
+                &json!({ "code": "X-1", "material_type": "seed", "taxa": [1], "org_id": s.org }),
+            )
+            .await;
+        assert_eq!(
+            unknown.json()["errors"][0]["code"],
+            "unknown_taxon",
+            "{b:?}"
+        );
+
+        // The ledger: 16 g at 3.2 g per thousand seeds is 5,000 seeds.
+        let base = format!("/api/v1/seedbank/lots/{id}/movements");
+        let dep = s.keeper.post_json(&base, &json!({ "kind": "deposit", "on_date": "2024-09-10", "place": "Chambre froide", "quantity": 16, "unit": "g" })).await;
+        assert_eq!(dep.status, StatusCode::CREATED, "{b:?}: {}", dep.text());
+        assert_eq!(dep.json()["seeds"], 5000);
+        let moved = s.keeper.post_json(&base, &json!({ "kind": "transfer", "on_date": "2024-09-11", "place": "Chambre froide", "to_place": "Double de sécurité", "quantity": 1000, "unit": "seeds" })).await;
+        assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.text());
+        // Taking more than a place holds is refused whole: no balance, row or audit changes.
+        let before_audit = audit_count(&s.app, "movement").await;
+        let over = s.keeper.post_json(&base, &json!({ "kind": "withdrawal", "purpose": "sowing", "on_date": "2024-09-12", "place": "Double de sécurité", "quantity": 1001, "unit": "seeds" })).await;
+        assert_eq!(
+            (over.status, over.json()["errors"][0]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("insufficient_stock")),
+            "{b:?}"
+        );
+        assert_eq!(audit_count(&s.app, "movement").await, before_audit);
+        let no_purpose = s.keeper.post_json(&base, &json!({ "kind": "withdrawal", "on_date": "2024-09-12", "place": "Chambre froide", "quantity": 10, "unit": "seeds" })).await;
+        assert_eq!(no_purpose.json()["errors"][0]["field"], "purpose");
+        let stock = s
+            .keeper
+            .get(&format!("/api/v1/seedbank/lots/{id}/stock"))
+            .await
+            .json();
+        assert_eq!(
+            stock,
+            json!([{ "place": "Chambre froide", "seeds": 4000 }, { "place": "Double de sécurité", "seeds": 1000 }]),
+            "{b:?}"
+        );
+        // A stocktake states the count found; the ledger records the difference.
+        let count = s.keeper.post_json(&base, &json!({ "kind": "correction", "on_date": "2024-12-01", "place": "Chambre froide", "quantity": 3990, "unit": "seeds" })).await;
+        assert_eq!(count.json()["seeds"], -10, "{b:?}: {}", count.text());
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots/{id}"))
+                .await
+                .json()["stock_seeds"],
+            4990
+        );
+
+        // A germination test takes its seeds from the stock in the same transaction.
+        let too_many = s.keeper.post_json(&format!("/api/v1/seedbank/lots/{id}/tests"), &json!({ "kind": "germination", "started_on": "2025-01-06", "seeds_tested": 2000, "withdraw_from": "Double de sécurité" })).await;
+        assert_eq!(
+            (
+                too_many.status,
+                too_many.json()["errors"][0]["field"].as_str()
+            ),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("withdraw_from")),
+            "{b:?}"
+        );
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots/{id}/tests"))
+                .await
+                .json(),
+            json!([]),
+            "{b:?}: the refused test is not half-written"
+        );
+        let t = s
+            .keeper
+            .post_json(&format!("/api/v1/seedbank/lots/{id}/tests"), &json!({ "kind": "germination", "started_on": "2025-01-06", "seeds_tested": 50, "replicates": 2, "temperature_day_c": 20, "withdraw_from": "Chambre froide" }))
+            .await;
+        assert_eq!(t.status, StatusCode::CREATED, "{}", t.text());
+        let t = t.json();
+        assert!(t["movement_id"].as_i64().is_some());
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots/{id}"))
+                .await
+                .json()["stock_seeds"],
+            4940
+        );
+        let tid = t["id"].as_i64().unwrap();
+
+        // No forecast before counts.
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots/{id}/forecast"))
+                .await
+                .json()["missing"],
+            "no_germination_test"
+        );
+
+        // The germinationmetrics example: 0,0,0,0,4,17,10,7,1,0,1 germinated on days 1..11 of 50 seeds.
+        let per_day = [0, 0, 0, 0, 4, 17, 10, 7, 1, 0, 1];
+        let mut counts = Vec::new();
+        for (d, g) in per_day.iter().enumerate() {
+            let day = format!("2025-01-{:02}", 7 + d);
+            counts.push(json!({ "replicate": 1, "counted_on": day, "germinated": g / 2 }));
+            counts.push(json!({ "replicate": 2, "counted_on": day, "germinated": g - g / 2 }));
+        }
+        let bad_counts = put_json(
+            &mut s.keeper,
+            &format!("/api/v1/seedbank/tests/{tid}/counts"),
+            &json!([{ "replicate": 3, "counted_on": "2025-01-05", "germinated": -1 }]),
+        )
+        .await;
+        let fields: Vec<String> = bad_counts.json()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "counts[0].counted_on",
+                "counts[0].replicate",
+                "counts[0].germinated"
+            ],
+            "{b:?}"
+        );
+        let too_many = put_json(&mut s.keeper, &format!("/api/v1/seedbank/tests/{tid}/counts"), &json!([{ "counted_on": "2025-01-08", "germinated": 40 }, { "counted_on": "2025-01-09", "germinated": 40 }])).await;
+        assert_eq!(
+            too_many.json()["errors"][0]["code"],
+            "inconsistent_counts",
+            "{b:?}: {}",
+            too_many.text()
+        );
+        let done = put_json(
+            &mut s.keeper,
+            &format!("/api/v1/seedbank/tests/{tid}/counts"),
+            &json!(counts),
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{b:?}: {}", done.text());
+        let m = &done.json()["metrics"];
+        assert_eq!(m["germination_percent"], 80.0);
+        assert!(
+            (m["mean_germination_time"].as_f64().unwrap() - 6.7).abs() < 1e-9,
+            "{m}"
+        );
+        assert!(
+            (m["t50_coolbear"].as_f64().unwrap() - 5.970588).abs() < 1e-6,
+            "{m}"
+        );
+        assert!(
+            (m["synchrony"].as_f64().unwrap() - 0.2666667).abs() < 1e-6,
+            "{m}"
+        );
+
+        // The forecast needs the taxon's constants, set by an administrator with their source.
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots/{id}/forecast"))
+                .await
+                .json()["missing"],
+            "no_constants",
+            "{b:?}"
+        );
+        let constants = json!({ "ke": 6.975, "cw": 3.47, "ch": 0.040, "cq": 0.000428, "source": "test constants (Allium cepa, Ellis & Roberts 1981)" });
+        let refused = put_json(
+            &mut s.keeper,
+            &format!("/api/v1/seedbank/taxa/{eryngium}/viability-constants"),
+            &constants,
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            put_json(
+                &mut s.admin,
+                &format!("/api/v1/seedbank/taxa/{eryngium}/viability-constants"),
+                &constants
+            )
+            .await
+            .status,
+            StatusCode::NO_CONTENT
+        );
+        let f = s
+            .keeper
+            .get(&format!("/api/v1/seedbank/lots/{id}/forecast"))
+            .await
+            .json();
+        let f = &f["forecast"];
+        assert_eq!(f["initial_percent"], 80.0, "{b:?}: {f}");
+        assert_eq!(f["tested_on"], "2025-01-06");
+        assert!(
+            f["predicted_percent"].as_f64().unwrap() < 80.0
+                && f["predicted_percent"].as_f64().unwrap() > 70.0,
+            "{f}"
+        );
+        let by = f["regenerate_by"].as_str().unwrap();
+        assert!(by > "2026-01-06", "{f}");
+
+        // Every mutation is audited.
+        for (object, at_least) in [
+            ("harvest", 2),
+            ("lot", 1),
+            ("movement", 4),
+            ("test", 2),
+            ("taxref", 1),
+            ("viability_constants", 1),
+        ] {
+            assert!(
+                audit_count(&s.app, object).await >= at_least,
+                "{b:?}: {object}"
+            );
+        }
+
+        // A harvest with lots is kept as their provenance; one without can go.
+        assert_eq!(
+            s.keeper
+                .delete(&format!("/api/v1/seedbank/harvests/{}", h["id"]))
+                .await
+                .status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            s.keeper
+                .delete(&format!("/api/v1/seedbank/harvests/{}", h2["id"]))
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+
+        // MCPD passport data for genebanks: the lot, its taxon and its harvest's collecting data.
+        let csv = s
+            .keeper
+            .get("/api/v1/seedbank/exports/mcpd.csv?instcode=FRA999")
+            .await;
+        assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+        let text = csv.text();
+        let mut lines = text.lines();
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("PUID,INSTCODE,ACCENUMB,COLLNUMB,"),
+            "{text}"
+        );
+        let row = lines.next().unwrap();
+        assert!(
+            row.contains(",FRA999,2024_0001-1,2024_0001,")
+                && row.contains(",Eryngium,alpinum,")
+                && row.contains(",20240822,100,10,,13,"),
+            "{b:?}: {row}"
+        );
+        assert!(row.contains(",45.0355,450208N,6.4045,0062416E,"), "{row}");
+        assert_eq!(lines.next(), None);
+        assert_eq!(
+            s.keeper
+                .get("/api/v1/seedbank/exports/mcpd.csv?instcode=fra")
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+
+        // Lots are found by the words of their taxa, accents and case aside, and by a synonym.
+        let found = s
+            .keeper
+            .get("/api/v1/seedbank/lots?q=ERYNGIUM")
+            .await
+            .json();
+        assert_eq!(found["total"], 1, "{b:?}: {found}");
+        assert_eq!(
+            s.keeper
+                .get("/api/v1/seedbank/lots?q=nothing-like-it")
+                .await
+                .json()["total"],
+            0
+        );
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots?cd_nom={eryngium}"))
+                .await
+                .json()["total"],
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn rows_are_scoped_to_their_organisation() {
+    for b in backends() {
+        let mut s = bank(b).await;
+        let gentian = cd_nom(&mut s.keeper, "Gentiana lutea").await;
+        let lot = s.keeper.post_json("/api/v1/seedbank/lots", &json!({ "code": "CBN-1", "material_type": "seed", "taxa": [gentian], "org_id": s.org })).await;
+        assert_eq!(lot.status, StatusCode::CREATED, "{b:?}: {}", lot.text());
+        let id = lot.json()["id"].as_i64().unwrap();
+
+        // Someone outside the organisation neither sees nor changes it.
+        let mut other = s.app.user("other@example.org", false).await;
+        assert_eq!(
+            other
+                .get(&format!("/api/v1/seedbank/lots/{id}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{b:?}"
+        );
+        assert_eq!(other.get("/api/v1/seedbank/lots").await.json()["total"], 0);
+        let m = other.post_json(&format!("/api/v1/seedbank/lots/{id}/movements"), &json!({ "kind": "deposit", "on_date": "2024-01-01", "place": "A", "quantity": 1, "unit": "seeds" })).await;
+        assert_eq!(m.status, StatusCode::NOT_FOUND);
+        // Nor creates in an organisation they are not in.
+        let inside = other.post_json("/api/v1/seedbank/lots", &json!({ "code": "X-2", "material_type": "seed", "taxa": [gentian], "org_id": s.org })).await;
+        assert_eq!(inside.status, StatusCode::FORBIDDEN);
+        // Nor in their own name: records belong to an organisation.
+        let own = other.post_json("/api/v1/seedbank/harvests", &json!({ "date_start": "2024-01-01" })).await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN);
+        assert!(own.json()["detail"].as_str().unwrap().contains("org_id"));
+        // Anonymous visitors must sign in to write, and see nothing.
+        let mut anon = s.app.client();
+        assert_eq!(
+            anon.post_json(
+                "/api/v1/seedbank/harvests",
+                &json!({ "date_start": "2024-01-01" })
+            )
+            .await
+            .status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(anon.get("/api/v1/seedbank/lots").await.json()["total"], 0);
+        // The taxonomy is public.
+        assert_eq!(
+            anon.get(&format!("/api/v1/seedbank/taxa/{gentian}"))
+                .await
+                .json()["lb_nom"],
+            "Gentiana lutea"
+        );
+        // Platform administrators see all.
+        assert_eq!(
+            s.admin.get("/api/v1/seedbank/lots").await.json()["total"],
+            1
+        );
+        // Only administrators load TAXREF.
+        let r = s
+            .keeper
+            .request(
+                Method::POST,
+                "/api/v1/seedbank/taxa/import",
+                Some("text/plain"),
+                crate::TAXREF.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let broken = s
+            .admin
+            .request(
+                Method::POST,
+                "/api/v1/seedbank/taxa/import",
+                Some("text/plain"),
+                b"not\ta taxref file\n".to_vec(),
+            )
+            .await;
+        assert_eq!(
+            (broken.status, broken.problem_code()),
+            (StatusCode::BAD_REQUEST, "invalid_taxref".to_string()),
+            "{b:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn synonyms_resolve_to_their_valid_name() {
+    for b in backends() {
+        let mut s = bank(b).await;
+        let all = s
+            .keeper
+            .get("/api/v1/seedbank/taxa?q=a&limit=100")
+            .await
+            .json();
+        let synonym = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["cd_nom"] != t["cd_ref"])
+            .expect("the demo TAXREF has synonyms")
+            .clone();
+        let valid = s
+            .keeper
+            .get(&format!("/api/v1/seedbank/taxa/{}", synonym["cd_ref"]))
+            .await
+            .json();
+        assert_eq!(valid["cd_nom"], valid["cd_ref"]);
+        assert_eq!(synonym["nom_valide"], valid["nom_valide"], "{b:?}");
+        // A lot recorded under the synonym is found under the valid name.
+        let lot = s
+            .keeper
+            .post_json(
+                "/api/v1/seedbank/lots",
+                &json!({ "code": "SYN-1", "material_type": "seed", "taxa": [synonym["cd_nom"]], "org_id": s.org }),
+            )
+            .await;
+        assert_eq!(lot.status, StatusCode::CREATED, "{}", lot.text());
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots?cd_nom={}", valid["cd_nom"]))
+                .await
+                .json()["total"],
+            1,
+            "{b:?}"
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! Seed bank pages in both languages: a conservator records a harvest, a lot, stock and a test
+//! with its counts through forms alone, and sees errors in their language.
+use http::StatusCode;
+use testkit::backends;
+
+use crate::bank;
+
+fn location(r: &testkit::TestResponse) -> String {
+    r.header("location").unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn forms_from_harvest_to_germination_metrics() {
+    for b in backends() {
+        let mut s = bank(b).await;
+        let org = s.org.to_string();
+        // A harvest with errors is shown again with French messages, nothing recorded.
+        let bad = s
+            .keeper
+            .post_form(
+                "/seedbank/harvests/new",
+                &[
+                    ("org_id", &org),
+                    ("date_start", "2024-13-01"),
+                    ("commune_insee", "5023"),
+                    ("lat", "45,03"),
+                    ("lon", ""),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let html = bad.text();
+        assert!(
+            html.contains("Saisissez une date valide (AAAA-MM-JJ)."),
+            "{b:?}"
+        );
+        assert!(html.contains("zéros initiaux compris"), "{b:?}");
+        assert!(html.contains("value=\"45,03\""), "typed values kept");
+        let ok = s
+            .keeper
+            .post_form(
+                "/seedbank/harvests/new",
+                &[
+                    ("org_id", &org),
+                    ("date_start", "2024-08-22"),
+                    ("locality", "Col du Lautaret"),
+                    ("commune_insee", "05181"),
+                    ("lat", "45,0355"),
+                    ("lon", "6,4045"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{b:?}: {}", ok.text());
+        let harvest = location(&ok);
+        let page = s.keeper.get(&harvest).await.text();
+        assert!(
+            page.contains("Récolte 2024_0001")
+                && page.contains("45.0355, 6.4045")
+                && page.contains("05181"),
+            "{b:?}: decimal commas read"
+        );
+        assert!(page.contains("La récolte est enregistrée."));
+        let hid = harvest
+            .trim_start_matches("/seedbank/harvests/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+
+        // A lot: names typed as a person knows them; an unknown one is refused.
+        let unknown = s
+            .keeper
+            .post_form(
+                "/seedbank/lots/new",
+                &[
+                    ("harvest_id", &hid),
+                    ("org_id", &org),
+                    ("material_type", "seed"),
+                    ("taxa", "Planta inexistens"),
+                ],
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            unknown.text().contains("ne désigne pas un seul taxon"),
+            "{b:?}"
+        );
+        let lot = s
+            .keeper
+            .post_form(
+                "/seedbank/lots/new",
+                &[
+                    ("harvest_id", &hid),
+                    ("org_id", &org),
+                    ("material_type", "seed"),
+                    ("taxa", "eryngium alpinum"),
+                    ("thousand_seed_mass_g", "3,2"),
+                ],
+            )
+            .await;
+        assert_eq!(lot.status, StatusCode::SEE_OTHER, "{b:?}: {}", lot.text());
+        let lot_url = location(&lot);
+        let lid = lot_url
+            .trim_start_matches("/seedbank/lots/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        let page = s.keeper.get(&lot_url).await.text();
+        assert!(
+            page.contains("Lot 2024_0001-1") && page.contains("<i>Eryngium alpinum"),
+            "{b:?}"
+        );
+
+        // Stock through the form, in grams; too much out is refused in French.
+        let dep = s
+            .keeper
+            .post_form(
+                &format!("/seedbank/lots/{lid}/movements"),
+                &[
+                    ("kind", "deposit"),
+                    ("on_date", "2024-09-01"),
+                    ("place", "Chambre froide"),
+                    ("quantity", "1,6"),
+                    ("unit", "g"),
+                ],
+            )
+            .await;
+        assert_eq!(dep.status, StatusCode::SEE_OTHER, "{b:?}: {}", dep.text());
+        let out = s
+            .keeper
+            .post_form(
+                &format!("/seedbank/lots/{lid}/movements"),
+                &[
+                    ("kind", "withdrawal"),
+                    ("purpose", "sowing"),
+                    ("on_date", "2024-09-02"),
+                    ("place", "Chambre froide"),
+                    ("quantity", "600"),
+                    ("unit", "seeds"),
+                ],
+            )
+            .await;
+        assert_eq!(out.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            out.text()
+                .contains("Il n’y a pas autant de graines à cet endroit."),
+            "{b:?}"
+        );
+        let page = s.keeper.get(&lot_url).await.text();
+        assert!(
+            page.contains("Chambre froide : 500 graines"),
+            "{b:?}: 1.6 g at 3.2 g per thousand"
+        );
+
+        // A test, then its counts row by row; the metrics follow.
+        let t = s
+            .keeper
+            .post_form(
+                &format!("/seedbank/lots/{lid}/tests"),
+                &[
+                    ("kind", "germination"),
+                    ("started_on", "2025-01-06"),
+                    ("seeds_tested", "50"),
+                    ("replicates", "1"),
+                    ("withdraw_from", "Chambre froide"),
+                ],
+            )
+            .await;
+        assert_eq!(t.status, StatusCode::SEE_OTHER, "{b:?}: {}", t.text());
+        let test_url = location(&t);
+        let tid = test_url
+            .trim_start_matches("/seedbank/tests/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for (n, (day, g)) in [
+            ("2025-01-11", "4"),
+            ("2025-01-12", "17"),
+            ("2025-01-13", "10"),
+            ("2025-01-14", "7"),
+            ("2025-01-15", "1"),
+            ("2025-01-17", "1"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            fields.push((format!("replicate_{n}"), "1".into()));
+            fields.push((format!("counted_on_{n}"), day.to_string()));
+            fields.push((format!("germinated_{n}"), g.to_string()));
+        }
+        fields.push(("replicate_6".into(), "1".into()));
+        fields.push(("counted_on_6".into(), "2025-01-02".into()));
+        fields.push(("germinated_6".into(), "x".into()));
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let bad = s
+            .keeper
+            .post_form(&format!("/seedbank/tests/{tid}"), &refs)
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let html = bad.text();
+        assert!(
+            html.contains("id=\"germinated_6-error\">Saisissez un nombre."),
+            "{b:?}: the error is on its row"
+        );
+        let refs: Vec<(&str, &str)> = refs
+            .into_iter()
+            .filter(|(k, _)| !k.ends_with("_6"))
+            .collect();
+        let good = s
+            .keeper
+            .post_form(&format!("/seedbank/tests/{tid}"), &refs)
+            .await;
+        assert_eq!(good.status, StatusCode::SEE_OTHER, "{b:?}: {}", good.text());
+        for (lang, gp, mgt) in [
+            ("fr", "Taux de germination", "Temps moyen de germination"),
+            ("en", "Germination percentage", "Mean germination time"),
+        ] {
+            let page = s
+                .keeper
+                .get(&format!("/seedbank/tests/{tid}?lang={lang}"))
+                .await;
+            assert_eq!(page.status, StatusCode::OK);
+            let html = page.text();
+            assert!(
+                html.contains(gp)
+                    && html.contains("80.00 %")
+                    && html.contains(mgt)
+                    && html.contains("6.700"),
+                "{b:?} {lang}"
+            );
+            assert!(!html.contains(">seedbank."), "{lang}: untranslated key");
+        }
+        for (lang, url) in [
+            ("fr", "/seedbank"),
+            ("en", "/seedbank"),
+            ("fr", "/seedbank/harvests"),
+            ("en", lot_url.as_str()),
+            ("fr", lot_url.as_str()),
+            ("en", "/seedbank/lots/new"),
+            ("en", "/seedbank/harvests/new"),
+        ] {
+            let page = s
+                .keeper
+                .get(&format!(
+                    "{}{}lang={lang}",
+                    url.split('?').next().unwrap(),
+                    "?"
+                ))
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{b:?} {url} {lang}");
+            let html = page.text();
+            for key in ["seedbank.", "notice.", "error."] {
+                assert!(
+                    !html.contains(&format!(">{key}")) && !html.contains(&format!("\"{key}")),
+                    "{lang} {url}: untranslated key {key}"
+                );
+            }
+        }
+        assert!(
+            s.keeper
+                .get("/seedbank?q=eryngium&lang=en")
+                .await
+                .text()
+                .contains("1 lots"),
+            "{b:?}"
+        );
+        // Someone else sees no lot and gets a 404 on this one.
+        let mut other = s.app.user("other@example.org", false).await;
+        assert_eq!(other.get(&lot_url).await.status, StatusCode::NOT_FOUND);
+        // Anonymous visitors are asked to sign in to record.
+        let mut anon = s.app.client();
+        assert!(location(&anon.get("/seedbank/harvests/new").await).starts_with("/login?next="));
+        assert_eq!(
+            s.keeper
+                .get("/assets/seedbank/seedbank.css")
+                .await
+                .header("content-type"),
+            Some("text/css; charset=utf-8")
+        );
+    }
+}
