@@ -278,14 +278,7 @@ pub async fn import_taxref(
             })
             .collect(),
     };
-    audit::record(
-        tx.conn(),
-        p.clock.now_ms(),
-        actor,
-        Change { module: MODULE, object_type: "taxref", object_id: String::new(), action: "import", before: None, after: Some(serde_json::json!({ "inserted": out.inserted, "updated": out.updated, "rejected": out.rejected.len() })) },
-    )
-    .await
-    .map_err(db)?;
+    audit::record(tx.conn(), p.clock.now_ms(), actor, change("taxref", String::new(), "import", None, Some(serde_json::json!({ "inserted": out.inserted, "updated": out.updated, "rejected": out.rejected.len() })))).await.map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(out)
 }
@@ -478,6 +471,24 @@ async fn harvest_by_id(
     .map(|r| harvest(&r)))
 }
 
+/// A change of the seed bank for the audit log.
+fn change(
+    object_type: &'static str,
+    id: impl ToString,
+    action: &'static str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Change<'static> {
+    Change {
+        module: MODULE,
+        object_type,
+        object_id: id.to_string(),
+        action,
+        before,
+        after,
+    }
+}
+
 fn snapshot<T: Serialize>(t: &T) -> Option<serde_json::Value> {
     serde_json::to_value(t).ok()
 }
@@ -545,14 +556,7 @@ pub async fn create_harvest(
         tx.conn(),
         now,
         actor,
-        Change {
-            module: MODULE,
-            object_type: "harvest",
-            object_id: id.to_string(),
-            action: "create",
-            before: None,
-            after: snapshot(&h),
-        },
+        change("harvest", id, "create", None, snapshot(&h)),
     )
     .await
     .map_err(db)?;
@@ -635,14 +639,7 @@ pub async fn update_harvest(
         tx.conn(),
         now,
         actor,
-        Change {
-            module: MODULE,
-            object_type: "harvest",
-            object_id: id.to_string(),
-            action: "update",
-            before: snapshot(&before),
-            after: snapshot(&h),
-        },
+        change("harvest", id, "update", snapshot(&before), snapshot(&h)),
     )
     .await
     .map_err(db)?;
@@ -683,14 +680,7 @@ pub async fn delete_harvest(
         tx.conn(),
         p.clock.now_ms(),
         actor,
-        Change {
-            module: MODULE,
-            object_type: "harvest",
-            object_id: id.to_string(),
-            action: "delete",
-            before: snapshot(&before),
-            after: None,
-        },
+        change("harvest", id, "delete", snapshot(&before), None),
     )
     .await
     .map_err(db)?;
@@ -1037,14 +1027,7 @@ pub async fn create_lot(
         tx.conn(),
         now,
         actor,
-        Change {
-            module: MODULE,
-            object_type: "lot",
-            object_id: id.to_string(),
-            action: "create",
-            before: None,
-            after: snapshot(&l),
-        },
+        change("lot", id, "create", None, snapshot(&l)),
     )
     .await
     .map_err(db)?;
@@ -1116,14 +1099,7 @@ pub async fn update_lot(
         tx.conn(),
         now,
         actor,
-        Change {
-            module: MODULE,
-            object_type: "lot",
-            object_id: id.to_string(),
-            action: "update",
-            before: snapshot(&before),
-            after: snapshot(&l),
-        },
+        change("lot", id, "update", snapshot(&before), snapshot(&l)),
     )
     .await
     .map_err(db)?;
@@ -1423,14 +1399,7 @@ async fn write_movement(
         conn,
         now,
         actor,
-        Change {
-            module: MODULE,
-            object_type: "movement",
-            object_id: id.to_string(),
-            action: "create",
-            before: None,
-            after: snapshot(&m),
-        },
+        change("movement", id, "create", None, snapshot(&m)),
     )
     .await
     .map_err(db)?;
@@ -1734,14 +1703,7 @@ pub async fn create_test(
         tx.conn(),
         now,
         actor,
-        Change {
-            module: MODULE,
-            object_type: "test",
-            object_id: id.to_string(),
-            action: "create",
-            before: None,
-            after: snapshot(&t),
-        },
+        change("test", id, "create", None, snapshot(&t)),
     )
     .await
     .map_err(db)?;
@@ -1843,14 +1805,13 @@ pub async fn set_counts(
         tx.conn(),
         now,
         actor,
-        Change {
-            module: MODULE,
-            object_type: "test",
-            object_id: test_id.to_string(),
-            action: "counts",
-            before: snapshot(&before.counts),
-            after: snapshot(&t.counts),
-        },
+        change(
+            "test",
+            test_id,
+            "counts",
+            snapshot(&before.counts),
+            snapshot(&t.counts),
+        ),
     )
     .await
     .map_err(db)?;
@@ -2020,14 +1981,7 @@ pub async fn set_constants(
         tx.conn(),
         p.clock.now_ms(),
         actor,
-        Change {
-            module: MODULE,
-            object_type: "viability_constants",
-            object_id: t.cd_ref.to_string(),
-            action: "set",
-            before: None,
-            after: snapshot(i),
-        },
+        change("viability_constants", t.cd_ref, "set", None, snapshot(i)),
     )
     .await
     .map_err(db)?;

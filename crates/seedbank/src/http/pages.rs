@@ -97,6 +97,15 @@ fn number(
     }
 }
 
+/// The value, unless the form's own checks found errors.
+fn checked<T>(errors: Vec<platform::error::FieldError>, value: T) -> Result<T, AppError> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(AppError::invalid(errors))
+    }
+}
+
 fn some(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -319,11 +328,7 @@ impl HarvestForm {
                 .map(|x| x as i64),
             remarks: self.remarks.clone(),
         };
-        if e.is_empty() {
-            Ok(i)
-        } else {
-            Err(AppError::invalid(e))
-        }
+        checked(e, i)
     }
 }
 
@@ -591,11 +596,7 @@ impl LotForm {
             moisture_percent: number(&mut e, "moisture_percent", &self.moisture_percent),
             remarks: self.remarks.clone(),
         };
-        if e.is_empty() {
-            Ok(i)
-        } else {
-            Err(AppError::invalid(e))
-        }
+        checked(e, i)
     }
 }
 

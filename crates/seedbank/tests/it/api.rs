@@ -403,7 +403,12 @@ async fn rows_are_scoped_to_their_organisation() {
         let inside = other.post_json("/api/v1/seedbank/lots", &json!({ "code": "X-2", "material_type": "seed", "taxa": [gentian], "org_id": s.org })).await;
         assert_eq!(inside.status, StatusCode::FORBIDDEN);
         // Nor in their own name: records belong to an organisation.
-        let own = other.post_json("/api/v1/seedbank/harvests", &json!({ "date_start": "2024-01-01" })).await;
+        let own = other
+            .post_json(
+                "/api/v1/seedbank/harvests",
+                &json!({ "date_start": "2024-01-01" }),
+            )
+            .await;
         assert_eq!(own.status, StatusCode::FORBIDDEN);
         assert!(own.json()["detail"].as_str().unwrap().contains("org_id"));
         // Anonymous visitors must sign in to write, and see nothing.
