@@ -34,6 +34,7 @@ pub fn router() -> Router<Platform> {
         )
         .route("/lots/new", get(new_lot_form).post(new_lot))
         .route("/lots/{id}", get(lot_page))
+        .route("/lots/{id}/edit", get(edit_lot_form).post(edit_lot))
         .route("/lots/{id}/movements", axum::routing::post(add_movement))
         .route("/lots/{id}/tests", axum::routing::post(add_test))
         .route("/tests/{id}", get(test_page).post(save_counts))
@@ -530,8 +531,34 @@ struct LotForm {
     storage_temperature_c: String,
     #[serde(default)]
     moisture_percent: String,
+    /// Only on the edit form: new lots are active.
+    #[serde(default)]
+    status: String,
     #[serde(default)]
     remarks: String,
+}
+
+impl LotForm {
+    fn of(l: &Lot) -> Self {
+        let n = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+        LotForm {
+            code: l.code.clone(),
+            harvest_id: l.harvest_id.map(|h| h.to_string()).unwrap_or_default(),
+            org_id: l.org_id.map(|o| o.to_string()).unwrap_or_default(),
+            material_type: l.material_type.clone(),
+            taxa: l
+                .taxa
+                .iter()
+                .map(|t| t.nom_complet.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            thousand_seed_mass_g: n(l.thousand_seed_mass_g),
+            storage_temperature_c: n(l.storage_temperature_c),
+            moisture_percent: n(l.moisture_percent),
+            status: l.status.clone(),
+            remarks: l.remarks.clone(),
+        }
+    }
 }
 
 /// The TAXREF name a person means: an exact scientific name (with or without author), a
@@ -582,7 +609,7 @@ impl LotForm {
             material_type: self.material_type.clone(),
             taxa,
             org_id: self.org_id.trim().parse().ok(),
-            status: None,
+            status: some(&self.status),
             thousand_seed_mass_g: number(
                 &mut e,
                 "thousand_seed_mass_g",
@@ -604,6 +631,9 @@ impl LotForm {
 #[template(path = "seedbank_lot_form.html")]
 struct LotFormTpl<'a> {
     ctx: Ctx<'a>,
+    /// The lot being edited; `None` on the creation form.
+    editing: Option<i64>,
+    statuses: Vec<(&'static str, String)>,
     f: LotForm,
     errors: FormErrors,
     orgs: Vec<(String, String)>,
@@ -614,11 +644,22 @@ struct LotFormTpl<'a> {
 async fn lot_form(
     p: &Platform,
     v: &Viewer,
+    editing: Option<i64>,
     f: LotForm,
     errors: FormErrors,
     status: StatusCode,
 ) -> Response {
-    let ctx = Ctx::new(p, v, "/seedbank", "seedbank.lot.new_title");
+    let title = if editing.is_some() {
+        "seedbank.lot.edit_title"
+    } else {
+        "seedbank.lot.new_title"
+    };
+    let ctx = Ctx::new(p, v, "/seedbank", title);
+    let statuses = choices(
+        &ctx,
+        "seedbank.status",
+        crate::domain::lot::LotStatus::ALL.iter().map(|s| s.id()),
+    );
     let materials = choices(
         &ctx,
         "seedbank.material",
@@ -633,6 +674,8 @@ async fn lot_form(
         status,
         &LotFormTpl {
             ctx,
+            editing,
+            statuses,
             f,
             errors,
             orgs,
@@ -676,7 +719,7 @@ async fn new_lot_form(
         material_type: "seed".into(),
         ..Default::default()
     };
-    lot_form(&p, &v, f, FormErrors::default(), StatusCode::OK).await
+    lot_form(&p, &v, None, f, FormErrors::default(), StatusCode::OK).await
 }
 
 async fn new_lot(
@@ -698,7 +741,73 @@ async fn new_lot(
         )),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let errors = form_errors(&Ctx::new(&p, &v, "/seedbank", "seedbank.nav"), &e);
-            lot_form(&p, &v, f, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            lot_form(&p, &v, None, f, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => error_page(&p, Some(&v), v.locale, e),
+    }
+}
+
+async fn edit_lot_form(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    Path(id): Path<i64>,
+) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/seedbank/lots/{id}/edit"));
+    }
+    match service::get_lot(&p, &v.principal, id).await {
+        Ok(l) => {
+            lot_form(
+                &p,
+                &v,
+                Some(id),
+                LotForm::of(&l),
+                FormErrors::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => error_page(&p, Some(&v), v.locale, e),
+    }
+}
+
+async fn edit_lot(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    Path(id): Path<i64>,
+    Form(f): Form<LotForm>,
+) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/seedbank/lots/{id}/edit"));
+    }
+    let r = async {
+        let before = service::get_lot(&p, &v.principal, id).await?;
+        // Provenance is not on the form: it stays as recorded.
+        let i = LotInput {
+            harvest_id: before.harvest_id,
+            parent_id: before.parent_id,
+            derivation: before.derivation.clone(),
+            ..f.input(&p).await?
+        };
+        service::update_lot(&p, &v.principal, &v.actor(), id, &i).await
+    }
+    .await;
+    match r {
+        Ok(l) => see_other(&format!(
+            "/seedbank/lots/{}?notice=notice.seedbank.saved",
+            l.id
+        )),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let errors = form_errors(&Ctx::new(&p, &v, "/seedbank", "seedbank.nav"), &e);
+            lot_form(
+                &p,
+                &v,
+                Some(id),
+                f,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => error_page(&p, Some(&v), v.locale, e),
     }

@@ -112,6 +112,68 @@ async fn forms_from_harvest_to_germination_metrics() {
             "{b:?}"
         );
 
+        // The lot's form again: storage conditions and status change, its provenance stays.
+        let edit = s.keeper.get(&format!("/seedbank/lots/{lid}/edit")).await;
+        assert_eq!(edit.status, StatusCode::OK);
+        assert!(
+            edit.text().contains("Eryngium alpinum L., 1753</textarea>"),
+            "{b:?}: taxa shown by their full name"
+        );
+        let bad = s
+            .keeper
+            .post_form(
+                &format!("/seedbank/lots/{lid}/edit"),
+                &[
+                    ("org_id", &org),
+                    ("material_type", "seed"),
+                    ("taxa", "Eryngium alpinum L., 1753"),
+                    ("moisture_percent", "beaucoup"),
+                    ("status", "active"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad.text()
+                .contains("id=\"moisture_percent-error\">Saisissez un nombre."),
+            "{b:?}"
+        );
+        let saved = s
+            .keeper
+            .post_form(
+                &format!("/seedbank/lots/{lid}/edit"),
+                &[
+                    ("org_id", &org),
+                    ("material_type", "seed"),
+                    ("taxa", "Eryngium alpinum L., 1753"),
+                    ("thousand_seed_mass_g", "3,2"),
+                    ("storage_temperature_c", "-18"),
+                    ("moisture_percent", "5,5"),
+                    ("status", "active"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            saved.status,
+            StatusCode::SEE_OTHER,
+            "{b:?}: {}",
+            saved.text()
+        );
+        let l = s
+            .keeper
+            .get(&format!("/api/v1/seedbank/lots/{lid}"))
+            .await
+            .json();
+        assert_eq!(
+            (
+                l["storage_temperature_c"].as_f64(),
+                l["moisture_percent"].as_f64(),
+                l["harvest_id"].to_string()
+            ),
+            (Some(-18.0), Some(5.5), hid.clone()),
+            "{b:?}"
+        );
+
         // Stock through the form, in grams; too much out is refused in French.
         let dep = s
             .keeper
