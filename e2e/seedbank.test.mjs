@@ -56,8 +56,10 @@ for (const lang of /** @type {const} */ (['fr', 'en'])) {
       await checkPage(page);
       assert.match(await page.locator('.lead i').first().innerText(), /Gentiana lutea/);
       assert.ok(await page.locator('#stock-h + ul li').count() >= 2, 'stock at two places (the safety duplicate)');
-      assert.ok(await page.locator('table a[href^="/seedbank/tests/"]').count() >= 1, 'a germination test');
-      await submit(page, page.locator('table a[href^="/seedbank/tests/"]').first());
+      const germination = page.locator('table tr', { hasText: /Test de germination|Germination test/ }).locator('a[href^="/seedbank/tests/"]');
+      assert.ok(await germination.count() >= 1, 'a germination test');
+      assert.ok(await page.locator('table tr', { hasText: /Semis S\d{4}_\d{4}|Sowing S\d{4}_\d{4}/ }).count() >= 1, 'a sowing with its code');
+      await submit(page, germination.first());
       await checkPage(page);
       assert.match(await page.locator('table.metrics').innerText(), /80[.,]00 %/);
       await page.setViewportSize({ width: 320, height: 800 });

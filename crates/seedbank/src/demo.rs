@@ -194,6 +194,7 @@ pub async fn load(p: &Platform) -> anyhow::Result<()> {
                 pretreatment: "Stratification froide 8 semaines à 4 °C".into(),
                 remarks: String::new(),
                 withdraw_from: Some("Chambre froide −20 °C, étagère A".into()),
+                ..Default::default()
             },
         )
         .await
@@ -217,6 +218,36 @@ pub async fn load(p: &Platform) -> anyhow::Result<()> {
             });
         }
         service::set_counts(p, &who, &actor, test.id, &counts)
+            .await
+            .map_err(err)?;
+        // The following spring, part of the lot is sown in the nursery; seedlings are counted as they emerge.
+        let spring = crate::domain::lot::Day::parse("date", &format!("{}-03-15", start.year() + 1))
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let sowing = TestInput {
+            kind: "sowing".into(),
+            started_on: spring.iso(),
+            seeds_tested: 200,
+            replicates: 1,
+            substrate: "Terreau et sable (2:1)".into(),
+            location: "Pépinière du conservatoire, tunnel froid".into(),
+            container: "Caissettes".into(),
+            method: "Semis à la volée, arrosage par capillarité".into(),
+            depth_mm: Some(2.0),
+            withdraw_from: Some("Chambre froide −20 °C, étagère A".into()),
+            ..Default::default()
+        };
+        let sown = service::create_test(p, &who, &actor, l.id, &sowing)
+            .await
+            .map_err(err)?;
+        let emerged: Vec<CountInput> = [(14, 22), (21, 61), (28, 37), (42, 9)]
+            .iter()
+            .map(|(d, g)| CountInput {
+                replicate: 1,
+                counted_on: crate::domain::lot::Day::from_days(spring.days() + d).iso(),
+                germinated: *g,
+            })
+            .collect();
+        service::set_counts(p, &who, &actor, sown.id, &emerged)
             .await
             .map_err(err)?;
     }

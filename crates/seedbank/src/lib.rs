@@ -14,7 +14,10 @@ use platform::Platform;
 
 pub struct Seedbank;
 
-const MIGRATIONS: &[Migration] = &[platform::migration!(1, "0001_seedbank")];
+const MIGRATIONS: &[Migration] = &[
+    platform::migration!(1, "0001_seedbank"),
+    platform::migration!(2, "0002_sowings"),
+];
 
 #[platform::module::async_trait]
 impl platform::Module for Seedbank {

@@ -11,7 +11,7 @@ use sqlx::Row;
 use crate::domain::germination::{self, Interval, Metrics};
 use crate::domain::lot::{
     self, Day, Derivation, HarvestCode, Invalid, LotCode, LotStatus, MaterialType, MovementKind,
-    PopulationClass, Purpose, Quantity, TestKind,
+    PopulationClass, Purpose, Quantity, SowingCode, TestKind,
 };
 use crate::domain::taxref;
 use crate::domain::viability;
@@ -1423,7 +1423,7 @@ pub async fn add_movement(
 
 // ---------------------------------------------------------------- tests
 
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestInput {
     /// `germination`, `tetrazolium` or `cut_test`.
@@ -1447,9 +1447,22 @@ pub struct TestInput {
     pub pretreatment: String,
     #[serde(default)]
     pub remarks: String,
-    /// Take the tested seeds from the stock at this place (a withdrawal for `test` in the ledger).
+    /// Take the tested seeds from the stock at this place (a withdrawal for `test`, or `sowing`, in the ledger).
     #[serde(default)]
     pub withdraw_from: Option<String>,
+    /// A sowing's code, `SYYYY_NNNN`; the next of its year when absent. Sowings only.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Where it is sown or tested (nursery, greenhouse, alpine garden…), in what container, how.
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub container: String,
+    #[serde(default)]
+    pub method: String,
+    /// Sowing depth (mm).
+    #[serde(default)]
+    pub depth_mm: Option<f64>,
 }
 
 fn one() -> i64 {
@@ -1483,6 +1496,12 @@ pub struct Test {
     pub pretreatment: String,
     pub remarks: String,
     pub movement_id: Option<i64>,
+    /// A sowing's code (`SYYYY_NNNN`); absent for tests.
+    pub code: Option<String>,
+    pub location: String,
+    pub container: String,
+    pub method: String,
+    pub depth_mm: Option<f64>,
     pub counts: Vec<CountOut>,
     /// Computed from the counts of all replicates (germinationmetrics' definitions); absent before the first count.
     #[schema(value_type = Option<Object>)]
@@ -1498,7 +1517,7 @@ pub struct CountOut {
     pub germinated: i64,
 }
 
-const TEST_COLS: &str = "id, lot_id, kind, started_on, seeds_tested, replicates, substrate, temperature_day_c, temperature_night_c, photoperiod_h, pretreatment, remarks, movement_id";
+const TEST_COLS: &str = "id, lot_id, kind, started_on, seeds_tested, replicates, substrate, temperature_day_c, temperature_night_c, photoperiod_h, pretreatment, remarks, movement_id, code, location, container, method, depth_mm";
 
 async fn load_test(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<Test>, AppError> {
     let Some(r) = sqlx::query(&format!(
@@ -1541,6 +1560,11 @@ async fn load_test(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<Tes
         pretreatment: r.get(10),
         remarks: r.get(11),
         movement_id: r.get(12),
+        code: r.get(13),
+        location: r.get(14),
+        container: r.get(15),
+        method: r.get(16),
+        depth_mm: r.get(17),
         counts,
         metrics,
     }))
@@ -1643,13 +1667,46 @@ pub async fn create_test(
     let substrate = text(&mut e, "substrate", &i.substrate, 200);
     let pretreatment = text(&mut e, "pretreatment", &i.pretreatment, 2000);
     let remarks = text(&mut e, "remarks", &i.remarks, 5000);
+    let location = text(&mut e, "location", &i.location, 200);
+    let container = text(&mut e, "container", &i.container, 200);
+    let method = text(&mut e, "method", &i.method, 500);
+    let depth = range(&mut e, "depth_mm", i.depth_mm, 0.0, 500.0);
+    if depth == Some(0.0) {
+        e.push(
+            "depth_mm",
+            "out_of_range",
+            "a sowing depth is more than 0 mm (leave it empty for a surface sowing)",
+        );
+    }
+    let code = match (kind, opt(&i.code)) {
+        (Some(TestKind::Sowing), Some(c)) => e.take(SowingCode::parse(c)),
+        (Some(_), Some(_)) => {
+            e.push("code", "not_a_sowing", "only a sowing has a code");
+            None
+        }
+        _ => None,
+    };
     e.done()?;
     let (kind, start) = (kind.expect("checked"), start.expect("checked"));
     let now = p.clock.now_ms();
     let mut tx = p.db.write().await.map_err(db)?;
-    let id: i64 = sqlx::query_scalar(
+    let code = match (kind, code) {
+        (TestKind::Sowing, None) => {
+            let year = start.year();
+            let highest: Option<String> =
+                sqlx::query_scalar("SELECT MAX(code) FROM seedbank_tests WHERE code LIKE $1")
+                    .bind(format!("S{year:04}_%"))
+                    .fetch_one(tx.conn())
+                    .await
+                    .map_err(db)?;
+            Some(SowingCode::next(year, highest.as_deref()))
+        }
+        (_, c) => c,
+    };
+    let inserted = sqlx::query_scalar(
         "INSERT INTO seedbank_tests (lot_id, kind, started_on, seeds_tested, replicates, substrate, temperature_day_c, temperature_night_c, photoperiod_h, pretreatment,
-         remarks, owner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+         remarks, owner_id, created_at, updated_at, code, location, container, method, depth_mm)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18) RETURNING id",
     )
     .bind(lot_id)
     .bind(kind.id())
@@ -1664,14 +1721,34 @@ pub async fn create_test(
     .bind(&remarks)
     .bind(principal.user_id)
     .bind(now)
+    .bind(code.as_ref().map(SowingCode::as_str))
+    .bind(&location)
+    .bind(&container)
+    .bind(&method)
+    .bind(depth)
     .fetch_one(tx.conn())
-    .await
-    .map_err(db)?;
+    .await;
+    let id: i64 = match inserted {
+        Ok(id) => id,
+        Err(e) if platform::db::is_unique_violation(&e) => {
+            let mut f = FieldError::new("code", "code_taken");
+            f.message = "another sowing has this code".into();
+            return Err(AppError::invalid(vec![f]));
+        }
+        Err(e) => return Err(db(e)),
+    };
     if let Some(place) = opt(&i.withdraw_from) {
         principal.authorize(Action::Update, &target("lot", l.owner_id, l.org_id))?;
         let m = MovementInput {
             kind: "withdrawal".into(),
-            purpose: Some("test".into()),
+            purpose: Some(
+                if kind == TestKind::Sowing {
+                    "sowing"
+                } else {
+                    "test"
+                }
+                .into(),
+            ),
             on_date: start.iso(),
             place: place.into(),
             to_place: None,

@@ -146,6 +146,34 @@ impl HarvestCode {
     }
 }
 
+/// A sowing's code, `SYYYY_NNNN` as the CBNA module checks it (`^S[0-9]{4}_[0-9]{4}$`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SowingCode(String);
+
+impl SowingCode {
+    pub fn parse(s: &str) -> Result<SowingCode, Invalid> {
+        let s = s.trim();
+        match s.strip_prefix('S').map(HarvestCode::parse) {
+            Some(Ok(_)) => Ok(SowingCode(s.to_string())),
+            _ => Err(invalid(
+                "code",
+                "invalid_sowing_code",
+                format!("`{s}` is not a sowing code written SYYYY_NNNN (e.g. S2025_0001)"),
+            )),
+        }
+    }
+    /// The code following the highest number used in that year.
+    pub fn next(year: i64, highest: Option<&str>) -> SowingCode {
+        SowingCode(format!(
+            "S{}",
+            HarvestCode::next(year, highest.and_then(|h| h.strip_prefix('S'))).as_str()
+        ))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A lot's code (MCPD ACCENUMB): free, printable, at most 64 characters, unique in the bank.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LotCode(String);
@@ -229,8 +257,9 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// Germination test, or a viability test (tetrazolium, cut test) read the same way.
-    TestKind, "kind", "invalid_choice" { Germination = "germination", Tetrazolium = "tetrazolium", CutTest = "cut_test" }
+    /// Germination test, a viability test (tetrazolium, cut test) read the same way, or a sowing
+    /// (semis) whose emerged seedlings are counted alike.
+    TestKind, "kind", "invalid_choice" { Germination = "germination", Tetrazolium = "tetrazolium", CutTest = "cut_test", Sowing = "sowing" }
 );
 
 vocabulary!(
@@ -413,6 +442,32 @@ mod tests {
         assert_eq!(
             HarvestCode::next(2025, Some("2025_0041")).as_str(),
             "2025_0042"
+        );
+    }
+
+    #[test]
+    fn sowing_codes() {
+        assert_eq!(
+            SowingCode::parse("S2024_0001").unwrap().as_str(),
+            "S2024_0001"
+        );
+        for bad in [
+            "2024_0001",
+            "S2024-0001",
+            "S24_0001",
+            "s2024_0001",
+            "S2024_0000",
+        ] {
+            assert_eq!(
+                SowingCode::parse(bad).unwrap_err().code,
+                "invalid_sowing_code",
+                "{bad}"
+            );
+        }
+        assert_eq!(SowingCode::next(2025, None).as_str(), "S2025_0001");
+        assert_eq!(
+            SowingCode::next(2025, Some("S2025_0009")).as_str(),
+            "S2025_0010"
         );
     }
 

@@ -855,6 +855,14 @@ struct TestForm {
     pretreatment: String,
     #[serde(default)]
     withdraw_from: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    container: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    depth_mm: String,
 }
 
 #[derive(Template)]
@@ -1070,6 +1078,11 @@ async fn add_test(
         pretreatment: f.pretreatment.clone(),
         remarks: String::new(),
         withdraw_from: some(&f.withdraw_from),
+        code: None,
+        location: f.location.clone(),
+        container: f.container.clone(),
+        method: f.method.clone(),
+        depth_mm: number(&mut e, "depth_mm", &f.depth_mm),
     };
     if seeds.is_none() && e.is_empty() {
         e.push(platform::error::FieldError::new("seeds_tested", "required"));

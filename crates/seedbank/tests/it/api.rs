@@ -290,6 +290,77 @@ async fn harvest_lot_ledger_test_and_forecast() {
         let by = f["regenerate_by"].as_str().unwrap();
         assert!(by > "2026-01-06", "{f}");
 
+        // A sowing is recorded like a test: its code is the year's next SYYYY_NNNN, its seeds
+        // leave the stock for `sowing`, its emerged seedlings give the same metrics.
+        let bad = s.keeper.post_json(&format!("/api/v1/seedbank/lots/{id}/tests"), &json!({ "kind": "sowing", "code": "2025_0001", "started_on": "2025-03-01", "seeds_tested": 40, "depth_mm": 0 })).await;
+        let codes: Vec<String> = bad.json()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(codes, ["out_of_range", "invalid_sowing_code"], "{b:?}");
+        let not_sowing = s.keeper.post_json(&format!("/api/v1/seedbank/lots/{id}/tests"), &json!({ "kind": "germination", "code": "S2025_0001", "started_on": "2025-03-01", "seeds_tested": 40 })).await;
+        assert_eq!(not_sowing.json()["errors"][0]["code"], "not_a_sowing");
+        let sowing = s
+            .keeper
+            .post_json(
+                &format!("/api/v1/seedbank/lots/{id}/tests"),
+                &json!({ "kind": "sowing", "started_on": "2025-03-01", "seeds_tested": 40, "location": "Pépinière", "container": "Caissette", "depth_mm": 2.5, "withdraw_from": "Chambre froide" }),
+            )
+            .await;
+        assert_eq!(
+            sowing.status,
+            StatusCode::CREATED,
+            "{b:?}: {}",
+            sowing.text()
+        );
+        let sowing = sowing.json();
+        assert_eq!(
+            (
+                sowing["code"].as_str(),
+                sowing["location"].as_str(),
+                sowing["depth_mm"].as_f64()
+            ),
+            (Some("S2025_0001"), Some("Pépinière"), Some(2.5))
+        );
+        let ledger = s
+            .keeper
+            .get(&format!("/api/v1/seedbank/lots/{id}/movements"))
+            .await
+            .json();
+        assert_eq!(
+            (ledger[0]["purpose"].as_str(), ledger[0]["seeds"].as_i64()),
+            (Some("sowing"), Some(-40)),
+            "{b:?}"
+        );
+        let second = s
+            .keeper
+            .post_json(
+                &format!("/api/v1/seedbank/lots/{id}/tests"),
+                &json!({ "kind": "sowing", "started_on": "2025-04-01", "seeds_tested": 10 }),
+            )
+            .await
+            .json();
+        assert_eq!(second["code"], "S2025_0002");
+        let taken = s.keeper.post_json(&format!("/api/v1/seedbank/lots/{id}/tests"), &json!({ "kind": "sowing", "code": "S2025_0002", "started_on": "2025-04-01", "seeds_tested": 10 })).await;
+        assert_eq!(taken.json()["errors"][0]["code"], "code_taken");
+        let emerged = put_json(&mut s.keeper, &format!("/api/v1/seedbank/tests/{}/counts", sowing["id"]), &json!([{ "counted_on": "2025-03-15", "germinated": 12 }, { "counted_on": "2025-03-22", "germinated": 18 }])).await;
+        assert_eq!(
+            emerged.json()["metrics"]["germination_percent"],
+            75.0,
+            "{b:?}: {}",
+            emerged.text()
+        );
+        // The forecast keeps to germination tests.
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots/{id}/forecast"))
+                .await
+                .json()["forecast"]["test_id"],
+            t["id"]
+        );
+
         // Every mutation is audited.
         for (object, at_least) in [
             ("harvest", 2),
