@@ -2006,6 +2006,37 @@ pub struct ConstantsInput {
     pub source: String,
 }
 
+/// A taxon's viability constants (those of its valid name), if known.
+pub async fn constants_of(p: &Platform, cd_nom: i64) -> Result<Option<ConstantsInput>, AppError> {
+    let t = get_taxon(p, cd_nom).await?;
+    Ok(sqlx::query(
+        "SELECT ke, cw, ch, cq, source FROM seedbank_viability_constants WHERE cd_ref = $1",
+    )
+    .bind(t.cd_ref)
+    .fetch_optional(p.db.pool())
+    .await
+    .map_err(db)?
+    .map(|r| ConstantsInput {
+        ke: r.get(0),
+        cw: r.get(1),
+        ch: r.get(2),
+        cq: r.get(3),
+        source: r.get(4),
+    }))
+}
+
+/// The names of a taxon: its valid name first, then its synonyms.
+pub async fn names_of(p: &Platform, cd_ref: i64) -> Result<Vec<TaxonOut>, AppError> {
+    Ok(sqlx::query(&format!("SELECT {TAXON_COLS} FROM seedbank_taxa WHERE cd_ref = $1 ORDER BY CASE WHEN cd_nom = cd_ref THEN 0 ELSE 1 END, lb_nom"))
+        .bind(cd_ref)
+        .fetch_all(p.db.pool())
+        .await
+        .map_err(db)?
+        .iter()
+        .map(taxon)
+        .collect())
+}
+
 /// Sets a taxon's viability constants (for its valid name); platform administrators, as TAXREF.
 pub async fn set_constants(
     p: &Platform,

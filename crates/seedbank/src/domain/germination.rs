@@ -1,7 +1,7 @@
 //! Germination metrics from the counts of a test, as the R package `germinationmetrics`
-//! (Aravind et al., ICAR-NBPGR) defines them: same formulas, same conventions at the edges (its
-//! results are the reference in the tests below). A metric the data cannot define is `None`,
-//! never NaN or infinity, so that answers serialise as JSON.
+//! (Aravind et al., ICAR-NBPGR) computes them: same formulas, same conventions at the edges
+//! (its own results are the reference in the tests below). A metric the data cannot define is
+//! `None`, never NaN or infinity, so that answers serialise as JSON.
 use serde::{Deserialize, Serialize};
 
 /// One count of a germination test: time since the test started, in days (may be fractional),
@@ -14,13 +14,17 @@ pub struct Interval {
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum GerminationError {
-    #[error("a test needs at least one seed")]
+    #[error("no seeds tested: a germination test needs at least one seed")]
     NoSeeds,
-    #[error("a test needs at least one count")]
+    #[error("no count: a germination test needs at least one count")]
     NoCount,
-    #[error("count times must be positive and strictly increasing (count {index} is at {time})")]
+    #[error(
+        "count {} is at time {time}: counts must come after the start of the test (time above 0) \
+         and in strictly increasing order of time",
+        .index + 1
+    )]
     BadTime { index: usize, time: f64 },
-    #[error("{germinated} seeds germinated out of {tested} tested")]
+    #[error("{germinated} seeds counted as germinated, more than the {tested} seeds tested")]
     MoreThanTested { germinated: u64, tested: u32 },
 }
 
@@ -29,7 +33,8 @@ pub enum GerminationError {
 pub struct Metrics {
     pub seeds_tested: u32,
     pub germinated: u64,
-    /// False when the counts are not evenly spaced (the package warns then: some indices assume it).
+    /// False when the counts are not evenly spaced: the package then warns, because indices
+    /// such as Timson's or the germination value compare counts as if they were.
     pub uniform_intervals: bool,
     pub germination_percent: f64,
     pub peak_germination_percent: f64,
@@ -78,53 +83,35 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-/// The package's tolerance for "uniform" intervals (`.Machine$double.eps ^ 0.5`).
+/// The package's test, tolerance included (`.Machine$double.eps ^ 0.5`).
 fn uniform(times: &[f64]) -> bool {
-    let d: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
-    d.iter().all(|x| (x - d[0]).abs() < f64::EPSILON.sqrt())
+    let steps: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    steps
+        .iter()
+        .all(|s| (s - steps[0]).abs() < f64::EPSILON.sqrt())
 }
 
-/// t50 by interpolation between the cumulative counts around `half`, as the package does
-/// (Coolbear: half = (N + 1)/2, Farooq: N/2). Undefined when half is reached at the first count.
-fn t50(counts: &[f64], times: &[f64], half: f64) -> Option<f64> {
-    let cum: Vec<f64> = counts
-        .iter()
-        .scan(0.0, |s, x| {
-            *s += x;
-            Some(*s)
+fn cumulative(x: &[f64]) -> Vec<f64> {
+    x.iter()
+        .scan(0.0, |sum, x| {
+            *sum += x;
+            Some(*sum)
         })
-        .collect();
-    if counts.is_empty() || counts[0] >= half {
+        .collect()
+}
+
+/// t50 by linear interpolation between the last count below `half` and the first above it
+/// (Coolbear: half = (N + 1)/2, Farooq: N/2). The package compares strictly, so a cumulative
+/// count equal to the half is passed over rather than taken as the answer. It gives no t50
+/// when the first count already reaches the half, and its fallback for a half that no count
+/// exceeds (N ≤ 1 with Coolbear's half) divides zero by zero: both are `None` here.
+fn t50(cum: &[f64], times: &[f64], half: f64) -> Option<f64> {
+    if cum[0] >= half {
         return None;
     }
-    let below = cum
-        .iter()
-        .copied()
-        .filter(|c| *c < half)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let above = cum
-        .iter()
-        .copied()
-        .filter(|c| *c > half)
-        .fold(f64::INFINITY, f64::min);
-    let (low, high) = if below.is_finite() && above.is_finite() {
-        (below, above)
-    } else {
-        (
-            cum.iter()
-                .copied()
-                .filter(|c| *c <= half)
-                .fold(f64::NEG_INFINITY, f64::max),
-            cum.iter()
-                .copied()
-                .filter(|c| *c >= half)
-                .fold(f64::INFINITY, f64::min),
-        )
-    };
-    // The last time the lower count holds, the first time the higher one is reached.
-    let i = cum.iter().rposition(|c| *c == low)?;
-    let j = cum.iter().position(|c| *c == high)?;
-    finite(times[i] + (half - cum[i]) * (times[j] - times[i]) / (cum[j] - cum[i]))
+    let high = cum.iter().position(|c| *c > half)?;
+    let low = cum.iter().rposition(|c| *c < half)?;
+    finite(times[low] + (half - cum[low]) * (times[high] - times[low]) / (cum[high] - cum[low]))
 }
 
 /// All the metrics of a test's counts.
@@ -137,6 +124,8 @@ pub fn metrics(intervals: &[Interval], seeds_tested: u32) -> Result<Metrics, Ger
     }
     let mut previous = 0.0;
     for (index, i) in intervals.iter().enumerate() {
+        // Maguire's speed and the daily germination speeds divide by the time, so a count at
+        // the very start has no meaning for them.
         if !i.time.is_finite() || i.time <= previous {
             return Err(GerminationError::BadTime {
                 index,
@@ -152,104 +141,85 @@ pub fn metrics(intervals: &[Interval], seeds_tested: u32) -> Result<Metrics, Ger
             tested: seeds_tested,
         });
     }
+
     let x: Vec<f64> = intervals.iter().map(|i| f64::from(i.germinated)).collect();
     let t: Vec<f64> = intervals.iter().map(|i| i.time).collect();
     let total = f64::from(seeds_tested);
     let ng = germinated as f64;
-    let tk = *t.last().expect("at least one interval");
+    let tk = t[t.len() - 1];
     let gp = ng / total * 100.0;
+    let cum = cumulative(&x);
+    let cum_pct: Vec<f64> = cum.iter().map(|c| c / total * 100.0).collect();
     let max_count = x.iter().copied().fold(0.0, f64::max);
+    let first = x.iter().position(|x| *x > 0.0);
+    let last = x.iter().rposition(|x| *x > 0.0);
 
     let sum_xt: f64 = x.iter().zip(&t).map(|(x, t)| x * t).sum();
     let mgt = finite(sum_xt / ng);
-    let var_t = mgt.and_then(|m| {
-        finite(
-            x.iter()
-                .zip(&t)
-                .map(|(x, t)| x * (t - m).powi(2))
-                .sum::<f64>()
-                / (ng - 1.0),
-        )
-    });
-    let mgr = finite(ng / sum_xt);
-    let var_r = mgr.zip(var_t).and_then(|(r, v)| finite(r.powi(4) * v));
     let sum_sq_dev = mgt.map(|m| {
         x.iter()
             .zip(&t)
-            .map(|(x, t)| (m - t).powi(2) * x)
+            .map(|(x, t)| x * (t - m).powi(2))
             .sum::<f64>()
     });
-
-    let cum: Vec<f64> = x
-        .iter()
-        .scan(0.0, |s, x| {
-            *s += x;
-            Some(*s)
-        })
-        .collect();
-    let cum_pct: Vec<f64> = cum.iter().map(|c| c / total * 100.0).collect();
+    let var_t = sum_sq_dev.and_then(|d| finite(d / (ng - 1.0)));
+    let mgr = finite(ng / sum_xt);
+    let var_r = mgr.zip(var_t).map(|(r, v)| r.powi(4) * v);
     let gi_sum: f64 = x.iter().zip(&t).map(|(x, t)| ((tk - t) * x).abs()).sum();
-    let timson: f64 = cum_pct.iter().sum();
     let speed: f64 = x.iter().zip(&t).map(|(x, t)| x / t).sum();
     let speed_percent = speed / total * 100.0;
+    let timson: f64 = cum_pct.iter().sum();
+    let pairs = |n: f64| n * (n - 1.0) / 2.0;
+
     // Daily germination speeds: cumulative percentage over time.
     let dgs: Vec<f64> = cum_pct.iter().zip(&t).map(|(c, t)| c / t).collect();
-    let peak_value = dgs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let peak_value = dgs.iter().copied().fold(0.0, f64::max);
     let mean_germination_percent = gp / tk;
-    let first = x.iter().position(|x| *x > 0.0);
-    let last = x.iter().rposition(|x| *x > 0.0);
+    // Diavanshir & Pourbeik count their days from the first germination on, and keep the
+    // best value of the running mean speed times the germination reached.
     let germination_value_dp = first.map(|onset| {
         let mut sum = 0.0;
-        dgs[onset..].iter().zip(&cum_pct[onset..]).enumerate().fold(
-            f64::NEG_INFINITY,
-            |best, (n, (d, c))| {
+        dgs[onset..]
+            .iter()
+            .zip(&cum_pct[onset..])
+            .zip(1..)
+            .map(|((d, c), n)| {
                 sum += d;
-                best.max(sum / (n + 1) as f64 * (c / 100.0) * 10.0)
-            },
-        )
+                sum / f64::from(n) * (c / 100.0) * 10.0
+            })
+            .fold(0.0, f64::max)
     });
-    let pairs = |n: f64| n * (n - 1.0) / 2.0;
 
     Ok(Metrics {
         seeds_tested,
         germinated,
         uniform_intervals: uniform(&t),
         germination_percent: gp,
-        // The package indexes the counts by the peak's time, which is the peak's position only
-        // for intervals 1, 2, 3…; the largest count is what its documentation defines.
+        // The package reads the count at the position given by the peak's *time*, which is the
+        // peak's own count only for times 1, 2, 3…; its definition is the largest count's.
         peak_germination_percent: max_count / total * 100.0,
         mean_germination_time: mgt,
         var_germination_time: var_t,
-        se_germination_time: var_t.and_then(|v| finite((v / ng).sqrt())),
-        cv_germination_time: var_t.zip(mgt).and_then(|(v, m)| finite(v.sqrt() / m)),
+        se_germination_time: var_t.map(|v| (v / ng).sqrt()),
+        cv_germination_time: var_t.zip(mgt).map(|(v, m)| v.sqrt() / m),
         mean_germination_rate: mgr,
         var_germination_rate: var_r,
-        se_germination_rate: var_r.and_then(|v| finite((v / ng).sqrt())),
+        se_germination_rate: var_r.map(|v| (v / ng).sqrt()),
         coefficient_of_velocity: mgr.map(|r| r * 100.0),
-        t50_coolbear: if germinated == 0 {
-            None
-        } else {
-            t50(&x, &t, (ng + 1.0) / 2.0)
-        },
-        t50_farooq: if germinated == 0 {
-            None
-        } else {
-            t50(&x, &t, ng / 2.0)
-        },
+        t50_coolbear: t50(&cum, &t, (ng + 1.0) / 2.0),
+        t50_farooq: t50(&cum, &t, ng / 2.0),
         germination_index: gi_sum / total,
         germination_index_modified: finite(gi_sum / ng),
         coefficient_of_uniformity: sum_sq_dev.and_then(|d| finite(ng / d)),
         synchrony: finite(x.iter().map(|x| pairs(*x)).sum::<f64>() / pairs(ng)),
-        // 0 × log₂ 0 counts as 0 (the package drops the NaN terms).
-        uncertainty: if germinated == 0 {
-            0.0
-        } else {
-            -x.iter()
-                .filter(|x| **x > 0.0)
-                .map(|x| (x / ng) * (x / ng).log2())
-                .sum::<f64>()
-                + 0.0
-        },
+        // The package drops the 0·log₂0 terms. Adding 0 turns the −0 of a single germinated
+        // count or of none into 0.
+        uncertainty: x
+            .iter()
+            .filter(|x| **x > 0.0)
+            .map(|x| -(x / ng) * (x / ng).log2())
+            .sum::<f64>()
+            + 0.0,
         speed,
         speed_accumulated: cum.iter().zip(&t).map(|(c, t)| c / t).sum(),
         speed_percent,
@@ -260,16 +230,12 @@ pub fn metrics(intervals: &[Interval], seeds_tested: u32) -> Result<Metrics, Ger
         first_germination_time: first.map(|i| t[i]),
         last_germination_time: last.map(|i| t[i]),
         germination_time_spread: first.zip(last).map(|(f, l)| t[l] - t[f]),
-        peak_time: if germinated == 0 {
-            None
-        } else {
-            x.iter().position(|x| *x == max_count).map(|i| t[i])
-        },
+        // When nothing germinated every count ties at zero and the package lists every time.
+        peak_time: first.and_then(|_| x.iter().position(|x| *x == max_count).map(|i| t[i])),
         mean_germination_percent,
         peak_value,
-        germination_value_czabator: (germinated > 0)
-            .then_some(peak_value * mean_germination_percent),
-        germination_value_dp: germination_value_dp.and_then(finite),
+        germination_value_czabator: first.map(|_| peak_value * mean_germination_percent),
+        germination_value_dp,
     })
 }
 
@@ -281,130 +247,519 @@ mod tests {
     fn days(counts: &[u32]) -> Vec<Interval> {
         counts
             .iter()
-            .enumerate()
-            .map(|(i, g)| Interval {
-                time: (i + 1) as f64,
+            .zip(1..)
+            .map(|(g, day)| Interval {
+                time: f64::from(day),
                 germinated: *g,
             })
             .collect()
     }
 
-    fn close(a: f64, b: f64) {
-        assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{a} ≠ {b}");
+    fn at(times: &[f64], counts: &[u32]) -> Vec<Interval> {
+        times
+            .iter()
+            .zip(counts)
+            .map(|(t, g)| Interval {
+                time: *t,
+                germinated: *g,
+            })
+            .collect()
     }
 
-    /// The package's documented example (germinationmetrics' help pages and README): counts
-    /// 0,0,0,0,4,17,10,7,1,0,1,0,0,0 on days 1 to 14, 50 seeds.
+    fn close(a: f64, b: f64, relative: f64) -> bool {
+        (a - b).abs() <= relative * b.abs().max(1e-6)
+    }
+
+    /// Spec §4.3: the package's documented example, as its help pages print it (7 digits).
     #[test]
     fn the_package_example() {
         let m = metrics(&days(&[0, 0, 0, 0, 4, 17, 10, 7, 1, 0, 1, 0, 0, 0]), 50).unwrap();
         assert!(m.uniform_intervals);
-        close(m.germination_percent, 80.0);
-        close(m.peak_germination_percent, 34.0);
-        close(m.mean_germination_time.unwrap(), 6.7);
-        close(m.var_germination_time.unwrap(), 1.446154);
-        close(m.se_germination_time.unwrap(), 0.1901416);
-        close(m.cv_germination_time.unwrap(), 0.1794868);
-        close(m.mean_germination_rate.unwrap(), 0.1492537);
-        close(m.var_germination_rate.unwrap(), 0.0007176543);
-        close(m.se_germination_rate.unwrap(), 0.004235724);
-        close(m.coefficient_of_velocity.unwrap(), 14.92537);
-        close(m.t50_coolbear.unwrap(), 5.970588);
-        close(m.t50_farooq.unwrap(), 5.941176);
-        close(1.0 / m.t50_coolbear.unwrap(), 0.1674877);
-        close(m.germination_index, 5.84);
-        close(m.germination_index_modified.unwrap(), 7.3);
-        close(m.coefficient_of_uniformity.unwrap(), 0.7092199);
-        close(m.synchrony.unwrap(), 0.2666667);
-        close(m.uncertainty, 2.062987);
-        close(m.speed, 6.138925);
-        close(m.speed_accumulated, 34.61567);
-        close(m.speed_corrected.unwrap(), 0.1534731);
-        close(m.speed_percent, 12.27785);
-        close(m.timson, 664.0);
-        close(m.timson_labouriau.unwrap(), 8.3);
-        close(m.timson_khan_ungar, 47.42857);
-        assert_eq!(
-            (
-                m.first_germination_time,
-                m.last_germination_time,
-                m.germination_time_spread,
-                m.peak_time
-            ),
-            (Some(5.0), Some(11.0), Some(6.0), Some(6.0))
-        );
-        close(m.mean_germination_percent, 5.714286);
-        close(m.peak_value, 9.5);
-        close(m.germination_value_czabator.unwrap(), 54.28571);
-        close(m.germination_value_dp.unwrap(), 57.93890);
-    }
-
-    #[test]
-    fn nothing_germinated() {
-        let m = metrics(&days(&[0, 0, 0]), 20).unwrap();
-        assert_eq!(m.germination_percent, 0.0);
-        assert_eq!(
-            (
-                m.mean_germination_time,
-                m.t50_coolbear,
-                m.synchrony,
-                m.first_germination_time,
-                m.germination_value_czabator,
-                m.germination_value_dp
-            ),
-            (None, None, None, None, None, None)
-        );
-        assert_eq!(m.uncertainty, 0.0);
-        assert_eq!(m.speed_corrected, None);
-    }
-
-    #[test]
-    fn one_seed_and_early_halves() {
-        // One seed: no variance, no synchrony, no Coolbear t50 (its half, 1, is never passed).
-        let m = metrics(&days(&[0, 1, 0]), 10).unwrap();
-        assert_eq!(
-            (m.var_germination_time, m.synchrony, m.t50_coolbear),
-            (None, None, None)
-        );
-        close(m.t50_farooq.unwrap(), 1.5);
-        close(m.uncertainty, 0.0);
-        // Half the seeds at the first count: t50 is not defined (the package says so too).
-        let m = metrics(&days(&[6, 2, 1]), 10).unwrap();
-        assert_eq!((m.t50_coolbear, m.t50_farooq), (None, None));
-        // All at one count: perfectly synchronous, no spread, uniformity infinite hence absent.
-        let m = metrics(&days(&[0, 0, 9, 0]), 10).unwrap();
-        assert_eq!(
-            (
-                m.synchrony,
-                m.germination_time_spread,
-                m.coefficient_of_uniformity
-            ),
-            (Some(1.0), Some(0.0), None)
-        );
-    }
-
-    #[test]
-    fn irregular_intervals_are_flagged() {
-        let c = [
-            Interval {
-                time: 2.0,
-                germinated: 3,
-            },
-            Interval {
-                time: 3.5,
-                germinated: 5,
-            },
-            Interval {
-                time: 7.0,
-                germinated: 2,
-            },
+        assert_eq!((m.germinated, m.seeds_tested), (40, 50));
+        let printed = [
+            (m.germination_percent, 80.0),
+            (m.peak_germination_percent, 34.0),
+            (m.mean_germination_time.unwrap(), 6.7),
+            (m.var_germination_time.unwrap(), 1.446154),
+            (m.se_germination_time.unwrap(), 0.1901416),
+            (m.cv_germination_time.unwrap(), 0.1794868),
+            (m.mean_germination_rate.unwrap(), 0.1492537),
+            (m.var_germination_rate.unwrap(), 0.0007176543),
+            (m.se_germination_rate.unwrap(), 0.004235724),
+            (m.coefficient_of_velocity.unwrap(), 14.92537),
+            (m.t50_coolbear.unwrap(), 5.970588),
+            (m.t50_farooq.unwrap(), 5.941176),
+            (1.0 / m.t50_coolbear.unwrap(), 0.1674877),
+            (m.germination_index, 5.84),
+            (m.germination_index_modified.unwrap(), 7.3),
+            (m.coefficient_of_uniformity.unwrap(), 0.7092199),
+            (m.synchrony.unwrap(), 0.2666667),
+            (m.uncertainty, 2.062987),
+            (m.speed, 6.138925),
+            (m.speed_accumulated, 34.61567),
+            (m.speed_corrected.unwrap(), 0.1534731),
+            (m.speed_percent, 12.27785),
+            (m.timson, 664.0),
+            (m.timson_labouriau.unwrap(), 8.3),
+            (m.timson_khan_ungar, 47.42857),
+            (m.first_germination_time.unwrap(), 5.0),
+            (m.last_germination_time.unwrap(), 11.0),
+            (m.germination_time_spread.unwrap(), 6.0),
+            (m.peak_time.unwrap(), 6.0),
+            (m.mean_germination_percent, 5.714286),
+            (m.peak_value, 9.5),
+            (m.germination_value_czabator.unwrap(), 54.28571),
+            (m.germination_value_dp.unwrap(), 57.9389),
         ];
-        let m = metrics(&c, 12).unwrap();
-        assert!(!m.uniform_intervals);
-        close(m.mean_germination_time.unwrap(), (6.0 + 17.5 + 14.0) / 10.0);
-        // Cumulative 3, 8, 10: Coolbear's half 5.5 lies between 3 (t=2) and 8 (t=3.5).
-        close(m.t50_coolbear.unwrap(), 2.0 + 2.5 * 1.5 / 5.0);
-        close(m.mean_germination_percent, 10.0 / 12.0 * 100.0 / 7.0);
+        for (i, (ours, printed)) in printed.into_iter().enumerate() {
+            assert!(close(ours, printed, 1e-6), "#{i}: {ours} ≠ {printed}");
+        }
+    }
+
+    const NA: f64 = f64::NAN;
+
+    /// The order of `Oracle::values`.
+    const NAMES: [&str; 32] = [
+        "germination_percent",
+        "peak_germination_percent",
+        "mean_germination_time",
+        "var_germination_time",
+        "se_germination_time",
+        "cv_germination_time",
+        "mean_germination_rate",
+        "var_germination_rate",
+        "se_germination_rate",
+        "coefficient_of_velocity",
+        "t50_coolbear",
+        "t50_farooq",
+        "germination_index",
+        "germination_index_modified",
+        "coefficient_of_uniformity",
+        "synchrony",
+        "uncertainty",
+        "speed",
+        "speed_accumulated",
+        "speed_percent",
+        "speed_corrected",
+        "timson",
+        "timson_labouriau",
+        "timson_khan_ungar",
+        "first_germination_time",
+        "last_germination_time",
+        "germination_time_spread",
+        "peak_time",
+        "mean_germination_percent",
+        "peak_value",
+        "germination_value_czabator",
+        "germination_value_dp",
+    ];
+
+    fn values(m: &Metrics) -> [Option<f64>; 32] {
+        [
+            Some(m.germination_percent),
+            Some(m.peak_germination_percent),
+            m.mean_germination_time,
+            m.var_germination_time,
+            m.se_germination_time,
+            m.cv_germination_time,
+            m.mean_germination_rate,
+            m.var_germination_rate,
+            m.se_germination_rate,
+            m.coefficient_of_velocity,
+            m.t50_coolbear,
+            m.t50_farooq,
+            Some(m.germination_index),
+            m.germination_index_modified,
+            m.coefficient_of_uniformity,
+            m.synchrony,
+            Some(m.uncertainty),
+            Some(m.speed),
+            Some(m.speed_accumulated),
+            Some(m.speed_percent),
+            m.speed_corrected,
+            Some(m.timson),
+            m.timson_labouriau,
+            Some(m.timson_khan_ungar),
+            m.first_germination_time,
+            m.last_germination_time,
+            m.germination_time_spread,
+            m.peak_time,
+            Some(m.mean_germination_percent),
+            Some(m.peak_value),
+            m.germination_value_czabator,
+            m.germination_value_dp,
+        ]
+    }
+
+    struct Oracle {
+        counts: &'static [u32],
+        times: &'static [f64],
+        tested: u32,
+        /// In the order of `NAMES`; NA where the package returns NA, NaN or ±Inf.
+        values: [f64; 32],
+    }
+
+    /// Computed by the package's own R code: germinationmetrics at commit
+    /// 78f9bcfb8cca51ec112bef09ca116b1db4f2418f (2026-04-29), files R/GermPercent.R,
+    /// MeanGermTime.R, t50.R, GermIndex.R, MeanGermRate.R, CUGerm.R, GermSynchrony.R,
+    /// GermSpeed.R, TimsonsIndex.R, GermValue.R, FirstGermTime.R, MeanGermPercent.R sourced into
+    /// `Rscript` (R 4.2.2), each function called with its defaults (`partial = TRUE`; GermValue's
+    /// `k = 10`, `from.onset = TRUE`), results printed to 17 significant digits. Two calls differ
+    /// from a plain call: PeakGermPercent is given the counts' positions 1, 2, 3… as its
+    /// intervals, because it indexes the counts by the peak's time (with times 2, 4, 6 it reads
+    /// a count that is not the peak, or none); PeakGermTime keeps the first of tied peaks.
+    const ORACLE: &[Oracle] = &[
+        // the package example
+        Oracle {
+            counts: &[0, 0, 0, 0, 4, 17, 10, 7, 1, 0, 1, 0, 0, 0],
+            times: &[
+                1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0,
+            ],
+            tested: 50,
+            values: [
+                80.0,
+                34.0,
+                6.7,
+                1.4461538461538461,
+                0.1901416476047427,
+                0.17948677148898096,
+                0.14925373134328357,
+                0.0007176542913686269,
+                0.004235723938622024,
+                14.925373134328357,
+                5.970588235294118,
+                5.9411764705882355,
+                5.84,
+                7.3,
+                0.7092198581560284,
+                0.26666666666666666,
+                2.062987252274047,
+                6.138924963924964,
+                34.615667665667665,
+                12.277849927849928,
+                0.1534731240981241,
+                664.0,
+                8.3,
+                47.42857142857143,
+                5.0,
+                11.0,
+                6.0,
+                6.0,
+                5.714285714285714,
+                9.5,
+                54.285714285714285,
+                57.93889919604205,
+            ],
+        },
+        // fractional, irregular times
+        Oracle {
+            counts: &[2, 5, 9, 4, 0, 3, 1],
+            times: &[0.5, 1.25, 2.0, 3.5, 5.0, 7.75, 10.0],
+            tested: 30,
+            values: [
+                80.0,
+                30.0,
+                3.0208333333333335,
+                6.716938405797101,
+                0.5290297095389627,
+                0.8579439539707054,
+                0.3310344827586207,
+                0.0806611308475083,
+                0.05797310110714721,
+                33.10344827586207,
+                1.7083333333333333,
+                1.6666666666666667,
+                5.583333333333333,
+                6.979166666666667,
+                0.15535027981929744,
+                0.2028985507246377,
+                2.2977186261552776,
+                14.129953917050692,
+                32.68202764976959,
+                47.09984639016897,
+                0.5887480798771121,
+                373.3333333333333,
+                4.666666666666666,
+                37.33333333333333,
+                0.5,
+                10.0,
+                9.5,
+                2.0,
+                8.0,
+                26.666666666666668,
+                213.33333333333334,
+                129.5238095238095,
+            ],
+        },
+        // a single germinated seed
+        Oracle {
+            counts: &[0, 0, 1, 0, 0, 0],
+            times: &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            tested: 25,
+            values: [
+                4.0,
+                4.0,
+                3.0,
+                NA,
+                NA,
+                NA,
+                0.3333333333333333,
+                NA,
+                NA,
+                33.33333333333333,
+                NA,
+                2.5,
+                0.12,
+                3.0,
+                NA,
+                NA,
+                0.0,
+                0.3333333333333333,
+                0.95,
+                1.3333333333333333,
+                0.3333333333333333,
+                16.0,
+                4.0,
+                2.6666666666666665,
+                3.0,
+                3.0,
+                0.0,
+                3.0,
+                0.6666666666666666,
+                1.3333333333333333,
+                0.8888888888888888,
+                0.5333333333333333,
+            ],
+        },
+        // no germination
+        Oracle {
+            counts: &[0, 0, 0, 0, 0],
+            times: &[1.0, 2.0, 3.0, 4.0, 5.0],
+            tested: 20,
+            values: [
+                0.0, 0.0, NA, NA, NA, NA, NA, NA, NA, NA, NA, NA, 0.0, NA, NA, NA, 0.0, 0.0, 0.0,
+                0.0, NA, 0.0, NA, 0.0, NA, NA, NA, 1.0, 0.0, 0.0, NA, NA,
+            ],
+        },
+        // every seed at the first count, every other day
+        Oracle {
+            counts: &[40, 0, 0, 0],
+            times: &[2.0, 4.0, 6.0, 8.0],
+            tested: 40,
+            values: [
+                100.0,
+                100.0,
+                2.0,
+                0.0,
+                0.0,
+                0.0,
+                0.5,
+                0.0,
+                0.0,
+                50.0,
+                NA,
+                NA,
+                6.0,
+                6.0,
+                NA,
+                1.0,
+                0.0,
+                20.0,
+                41.666666666666664,
+                50.0,
+                0.5,
+                400.0,
+                4.0,
+                50.0,
+                2.0,
+                2.0,
+                0.0,
+                2.0,
+                12.5,
+                50.0,
+                625.0,
+                500.0,
+            ],
+        },
+        // Farooq's half reached at the first count, Coolbear's not
+        Oracle {
+            counts: &[5, 5],
+            times: &[3.0, 6.0],
+            tested: 12,
+            values: [
+                83.33333333333334,
+                41.66666666666667,
+                4.5,
+                2.5,
+                0.5,
+                0.35136418446315326,
+                0.2222222222222222,
+                0.006096631611034902,
+                0.024691358024691357,
+                22.22222222222222,
+                3.3,
+                NA,
+                1.25,
+                1.5,
+                0.4444444444444444,
+                0.4444444444444444,
+                1.0,
+                2.5,
+                3.3333333333333335,
+                20.833333333333336,
+                0.25,
+                125.00000000000001,
+                1.5,
+                20.833333333333336,
+                3.0,
+                6.0,
+                3.0,
+                3.0,
+                13.888888888888891,
+                13.888888888888891,
+                192.9012345679013,
+                115.74074074074078,
+            ],
+        },
+        // a cumulative count equal to Farooq's half
+        Oracle {
+            counts: &[0, 2, 2, 0],
+            times: &[1.0, 2.0, 3.0, 4.0],
+            tested: 10,
+            values: [
+                40.0,
+                20.0,
+                2.5,
+                0.3333333333333333,
+                0.28867513459481287,
+                0.2309401076758503,
+                0.4,
+                0.008533333333333334,
+                0.046188021535170064,
+                40.0,
+                2.25,
+                2.0,
+                0.6000000000000001,
+                1.5,
+                4.0,
+                0.3333333333333333,
+                1.0,
+                1.6666666666666665,
+                3.333333333333333,
+                16.666666666666668,
+                0.4166666666666667,
+                100.0,
+                2.5,
+                25.0,
+                2.0,
+                3.0,
+                1.0,
+                2.0,
+                10.0,
+                13.333333333333334,
+                133.33333333333334,
+                46.66666666666667,
+            ],
+        },
+        // a long test with two flushes
+        Oracle {
+            counts: &[
+                0, 0, 0, 1, 3, 8, 14, 20, 17, 11, 6, 3, 2, 1, 0, 0, 1, 2, 4, 6, 5, 3, 2, 1, 0, 0,
+                0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            ],
+            times: &[
+                1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0,
+                16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0,
+                30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0,
+                44.0, 45.0,
+            ],
+            tested: 200,
+            values: [
+                56.00000000000001,
+                10.0,
+                11.464285714285714,
+                35.54826254826255,
+                0.563378382016716,
+                0.5200704623014689,
+                0.08722741433021806,
+                0.0020579289412431495,
+                0.0042865330451092795,
+                8.722741433021806,
+                8.617647058823529,
+                8.588235294117647,
+                18.78,
+                33.535714285714285,
+                0.02838420042721118,
+                0.08976833976833977,
+                3.752212065786168,
+                11.939986575620578,
+                172.77919231443155,
+                5.969993287810289,
+                0.10660702299661229,
+                1934.0,
+                34.535714285714285,
+                42.977777777777774,
+                4.0,
+                36.0,
+                32.0,
+                8.0,
+                1.2444444444444447,
+                3.7,
+                4.604444444444446,
+                13.611012524716905,
+            ],
+        },
+    ];
+
+    #[test]
+    fn as_the_package_computes_them() {
+        for o in ORACLE {
+            let m = metrics(&at(o.times, o.counts), o.tested).unwrap();
+            for ((name, ours), theirs) in NAMES.iter().zip(values(&m)).zip(o.values) {
+                // With no germination every count ties for the peak and the package names
+                // the first time; no germination has no peak here.
+                if *name == "peak_time" && m.germinated == 0 {
+                    assert_eq!(ours, None);
+                    continue;
+                }
+                match ours {
+                    Some(x) => assert!(
+                        close(x, theirs, 1e-12),
+                        "{name} for {:?}: {x} ≠ {theirs}",
+                        o.counts
+                    ),
+                    None => assert!(
+                        theirs.is_nan(),
+                        "{name} for {:?}: None ≠ {theirs}",
+                        o.counts
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn uneven_counts_are_flagged() {
+        assert!(
+            !metrics(&at(&[2.0, 3.5, 7.0], &[3, 5, 2]), 12)
+                .unwrap()
+                .uniform_intervals
+        );
+        assert!(
+            metrics(&at(&[0.5, 1.0, 1.5], &[3, 5, 2]), 12)
+                .unwrap()
+                .uniform_intervals
+        );
+        assert!(metrics(&at(&[4.0], &[3]), 12).unwrap().uniform_intervals);
+    }
+
+    #[test]
+    fn undefined_metrics_serialise_as_null() {
+        let m = metrics(&days(&[0, 0, 0]), 20).unwrap();
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["mean_germination_time"], serde_json::Value::Null);
+        assert_eq!(json["uncertainty"], serde_json::json!(0.0));
+        assert!(!serde_json::to_string(&m).unwrap().contains("-0.0"));
     }
 
     #[test]
@@ -418,80 +773,133 @@ mod tests {
                 tested: 5
             })
         );
-        let back = [
-            Interval {
-                time: 2.0,
-                germinated: 1,
-            },
-            Interval {
-                time: 2.0,
-                germinated: 1,
-            },
-        ];
         assert_eq!(
-            metrics(&back, 5),
+            metrics(&at(&[2.0, 2.0], &[1, 1]), 5),
             Err(GerminationError::BadTime {
                 index: 1,
                 time: 2.0
             })
         );
-        assert!(matches!(
-            metrics(
-                &[Interval {
-                    time: 0.0,
-                    germinated: 1
-                }],
-                5
-            ),
-            Err(GerminationError::BadTime { index: 0, .. })
-        ));
-        assert!(matches!(
-            metrics(
-                &[Interval {
-                    time: f64::NAN,
-                    germinated: 1
-                }],
-                5
-            ),
-            Err(GerminationError::BadTime { .. })
-        ));
+        for time in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(
+                metrics(&at(&[time, 3.0], &[0, 1]), 5),
+                Err(GerminationError::BadTime { index: 0, .. })
+            ));
+        }
+        assert_eq!(
+            GerminationError::BadTime {
+                index: 1,
+                time: 2.0
+            }
+            .to_string(),
+            "count 2 is at time 2: counts must come after the start of the test (time above 0) \
+             and in strictly increasing order of time"
+        );
     }
 
     fn all_finite(m: &Metrics) -> bool {
-        let v = serde_json::to_value(m).unwrap();
-        v.as_object()
-            .unwrap()
-            .values()
-            .all(|x| !x.is_number() || x.as_f64().is_some_and(f64::is_finite))
+        values(m).iter().flatten().all(|x| x.is_finite())
     }
 
     proptest! {
         #[test]
-        fn never_panics_nor_yields_non_finite(counts in proptest::collection::vec(0u32..40, 1..30), steps in proptest::collection::vec(0.1f64..5.0, 30), extra in 0u32..100) {
+        fn never_panics_nor_yields_non_finite(
+            counts in proptest::collection::vec(0u32..40, 1..40),
+            steps in proptest::collection::vec(0.01f64..20.0, 40),
+            spare in 0u32..100,
+        ) {
             let mut time = 0.0;
-            let intervals: Vec<Interval> = counts.iter().zip(&steps).map(|(g, s)| { time += s; Interval { time, germinated: *g } }).collect();
-            let total: u32 = counts.iter().sum::<u32>() + extra;
-            match metrics(&intervals, total) {
+            let intervals: Vec<Interval> = counts.iter().zip(&steps).map(|(g, s)| {
+                time += s;
+                Interval { time, germinated: *g }
+            }).collect();
+            let tested = counts.iter().sum::<u32>() + spare;
+            match metrics(&intervals, tested) {
                 Ok(m) => {
                     prop_assert!(all_finite(&m));
                     prop_assert!((0.0..=100.0).contains(&m.germination_percent));
-                    if let (Some(mgt), Some(f), Some(l)) = (m.mean_germination_time, m.first_germination_time, m.last_germination_time) {
-                        prop_assert!(mgt >= f - 1e-9 && mgt <= l + 1e-9);
+                    prop_assert!(m.peak_germination_percent <= m.germination_percent);
+                    prop_assert_eq!(m.mean_germination_time.is_some(), m.germinated > 0);
+                    if let (Some(mgt), Some(f), Some(l)) =
+                        (m.mean_germination_time, m.first_germination_time, m.last_germination_time)
+                    {
+                        prop_assert!(mgt >= f * (1.0 - 1e-12) && mgt <= l * (1.0 + 1e-12));
                     }
-                    if let Some(t50) = m.t50_farooq {
-                        prop_assert!(t50 >= intervals[0].time - 1e-9 && t50 <= time + 1e-9);
+                    for t50 in [m.t50_coolbear, m.t50_farooq].into_iter().flatten() {
+                        prop_assert!(t50 >= intervals[0].time && t50 <= time);
                     }
+                    if let Some(z) = m.synchrony {
+                        prop_assert!((0.0..=1.0).contains(&z));
+                    }
+                    prop_assert!(m.uncertainty >= 0.0);
                 }
                 Err(e) => prop_assert_eq!(e, GerminationError::NoSeeds),
             }
         }
 
         #[test]
-        fn bad_times_are_errors(times in proptest::collection::vec(-5.0f64..5.0, 1..10)) {
-            let intervals: Vec<Interval> = times.iter().map(|t| Interval { time: *t, germinated: 1 }).collect();
-            let increasing = times.windows(2).all(|w| w[1] > w[0]) && times[0] > 0.0;
+        fn bad_times_are_refused(times in proptest::collection::vec(-5.0f64..5.0, 1..10)) {
+            let intervals: Vec<Interval> =
+                times.iter().map(|t| Interval { time: *t, germinated: 1 }).collect();
+            let valid = times[0] > 0.0 && times.windows(2).all(|w| w[1] > w[0]);
             let r = metrics(&intervals, 100);
-            prop_assert_eq!(r.is_ok(), increasing);
+            prop_assert_eq!(r.is_ok(), valid);
+            if !valid {
+                prop_assert!(matches!(r, Err(GerminationError::BadTime { .. })), "{:?}", r);
+            }
         }
+
+        #[test]
+        fn more_germinated_than_tested_is_refused(counts in proptest::collection::vec(0u32..10, 1..10)) {
+            let germinated: u32 = counts.iter().sum();
+            prop_assume!(germinated > 0);
+            prop_assert_eq!(
+                metrics(&days(&counts), germinated - 1),
+                Err(if germinated == 1 {
+                    GerminationError::NoSeeds
+                } else {
+                    GerminationError::MoreThanTested { germinated: u64::from(germinated), tested: germinated - 1 }
+                })
+            );
+        }
+    }
+
+    // TEMPORARY: 3000 random datasets against R.
+    #[test]
+    fn temporary_random_r() {
+        let text = std::fs::read_to_string("/tmp/oracle/gm_random.txt").unwrap();
+        let mut worst = 0.0f64;
+        for line in text.lines() {
+            let f: Vec<&str> = line.split(';').collect();
+            let counts: Vec<u32> = f[0].split(' ').map(|x| x.parse().unwrap()).collect();
+            let times: Vec<f64> = f[1].split(' ').map(|x| x.parse().unwrap()).collect();
+            let tested: u32 = f[2].parse().unwrap();
+            let uni = f[3] == "1";
+            let theirs: Vec<f64> = f[4]
+                .split(' ')
+                .map(|x| {
+                    if x == "NA" {
+                        f64::NAN
+                    } else {
+                        x.parse().unwrap()
+                    }
+                })
+                .collect();
+            let m = metrics(&at(&times, &counts), tested).unwrap();
+            assert_eq!(m.uniform_intervals, uni, "{line}");
+            for ((name, ours), theirs) in NAMES.iter().zip(values(&m)).zip(theirs) {
+                match ours {
+                    Some(x) => {
+                        let d = (x - theirs).abs() / theirs.abs().max(1e-300);
+                        if x != theirs {
+                            worst = worst.max(d);
+                        }
+                        assert!(close(x, theirs, 1e-9), "{name} {line}: {x} ≠ {theirs}");
+                    }
+                    None => assert!(theirs.is_nan(), "{name} {line}: None ≠ {theirs}"),
+                }
+            }
+        }
+        eprintln!("WORST RELATIVE {worst:e}");
     }
 }

@@ -68,20 +68,20 @@ pub enum TaxrefError {
     MissingColumn(&'static str),
     #[error("the file is empty")]
     Empty,
-    #[error("line {line}: {column} `{value}` is {why}")]
+    #[error("{column} `{value}` is {why} (line {line})")]
     BadValue {
         line: u64,
         column: &'static str,
         value: String,
         why: String,
     },
-    #[error("line {line}: {found} fields where the header has {expected}")]
+    #[error("{found} fields where the header has {expected} (line {line})")]
     FieldCount {
         line: u64,
         found: usize,
         expected: usize,
     },
-    #[error("line {line}: not UTF-8 text")]
+    #[error("not UTF-8 text (line {line})")]
     NotText { line: u64 },
 }
 
@@ -259,7 +259,7 @@ pub fn read(mut input: impl BufRead) -> Result<Parsed, TaxrefError> {
             Err(_) => {
                 out.rejected.push(Rejected {
                     line,
-                    reason: TaxrefError::NotText { line }.to_string(),
+                    reason: "not UTF-8 text".into(),
                 });
                 continue;
             }
@@ -269,9 +269,13 @@ pub fn read(mut input: impl BufRead) -> Result<Parsed, TaxrefError> {
         }
         match columns.row(line, text) {
             Ok(t) => out.taxa.push(t),
+            // The line is the rejection's own field: the reason need not say it again.
             Err(e) => out.rejected.push(Rejected {
                 line,
-                reason: e.to_string(),
+                reason: e
+                    .to_string()
+                    .trim_end_matches(&format!(" (line {line})"))
+                    .to_string(),
             }),
         }
     }

@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(taxa))
         .routes(routes!(taxon))
         .routes(routes!(import_taxref))
-        .routes(routes!(set_constants))
+        .routes(routes!(get_constants, set_constants))
         .routes(routes!(list_harvests, create_harvest))
         .routes(routes!(get_harvest, update_harvest, delete_harvest))
         .routes(routes!(list_lots, create_lot))
@@ -80,6 +80,19 @@ async fn import_taxref(
     Ok(Json(
         service::import_taxref(&p, &v.principal, &v.actor(), &body).await?,
     ))
+}
+
+/// The Ellis & Roberts viability constants of a taxon (those of its valid name), 404 when unknown.
+#[utoipa::path(get, path = "/api/v1/seedbank/taxa/{cd_nom}/viability-constants", tag = "seedbank", params(("cd_nom" = i64, Path)),
+    responses((status = 200, body = ConstantsInput), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_constants(
+    State(p): State<Platform>,
+    ApiPath(cd_nom): ApiPath<i64>,
+) -> ApiResult<Json<ConstantsInput>> {
+    service::constants_of(&p, cd_nom)
+        .await?
+        .map(Json)
+        .ok_or_else(platform::error::AppError::not_found)
 }
 
 /// Sets the Ellis & Roberts viability constants of a taxon (stored for its valid name). Platform administrators.

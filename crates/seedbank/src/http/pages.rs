@@ -38,6 +38,13 @@ pub fn router() -> Router<Platform> {
         .route("/lots/{id}/movements", axum::routing::post(add_movement))
         .route("/lots/{id}/tests", axum::routing::post(add_test))
         .route("/tests/{id}", get(test_page).post(save_counts))
+        .route("/taxa", get(taxa))
+        .route("/taxa/import", get(taxref_form).post(taxref_upload))
+        .route("/taxa/{cd_nom}", get(taxon_page))
+        .route(
+            "/taxa/{cd_nom}/constants",
+            axum::routing::post(save_constants),
+        )
 }
 
 fn page(p: &Platform, v: &Viewer, r: Result<Response, AppError>) -> Response {
@@ -1306,6 +1313,314 @@ async fn save_counts(
                 }
             }
             render_test(&p, &v, id, None, Some(rows), Some(e)).await
+        }
+        Err(e) => error_page(&p, Some(&v), v.locale, e),
+    }
+}
+
+// ---------------------------------------------------------------- taxa
+
+#[derive(Template)]
+#[template(path = "seedbank_taxa.html")]
+struct TaxaPage<'a> {
+    ctx: Ctx<'a>,
+    q: String,
+    taxa: Vec<service::TaxonOut>,
+    is_admin: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct TaxaQuery {
+    q: Option<String>,
+}
+
+async fn taxa(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    Query(q): Query<TaxaQuery>,
+) -> Response {
+    let r = async {
+        let words = q.q.clone().unwrap_or_default();
+        let taxa = if words.trim().is_empty() {
+            Vec::new()
+        } else {
+            service::search_taxa(&p, &words, 50).await?
+        };
+        let is_admin = v.principal.is_admin;
+        Ok(render(&TaxaPage {
+            ctx: Ctx::new(&p, &v, "/seedbank/taxa", "seedbank.taxa.title"),
+            q: words,
+            taxa,
+            is_admin,
+        }))
+    }
+    .await;
+    page(&p, &v, r)
+}
+
+#[derive(Template)]
+#[template(path = "seedbank_taxon.html")]
+struct TaxonPage<'a> {
+    ctx: Ctx<'a>,
+    t: service::TaxonOut,
+    names: Vec<service::TaxonOut>,
+    constants: Option<service::ConstantsInput>,
+    lots: i64,
+    is_admin: bool,
+    /// The constants' fields: name, label, value as typed.
+    fields: Vec<(&'static str, &'static str, String)>,
+    source: String,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct ConstantsForm {
+    #[serde(default)]
+    ke: String,
+    #[serde(default)]
+    cw: String,
+    #[serde(default)]
+    ch: String,
+    #[serde(default)]
+    cq: String,
+    #[serde(default)]
+    source: String,
+}
+
+async fn render_taxon(
+    p: &Platform,
+    v: &Viewer,
+    cd_nom: i64,
+    notice: Option<&str>,
+    form: Option<(ConstantsForm, AppError)>,
+) -> Response {
+    let r = async {
+        let t = service::get_taxon(p, cd_nom).await?;
+        let names = service::names_of(p, t.cd_ref).await?;
+        let constants = service::constants_of(p, cd_nom).await?;
+        let (_, lots) = service::list_lots(
+            p,
+            &v.principal,
+            &LotFilter {
+                cd_nom: Some(cd_nom),
+                page_size: Some(1),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let ctx = Ctx::new(p, v, "/seedbank/taxa", "seedbank.taxa.title")
+            .notice(notice)
+            .titled(t.nom_complet.clone());
+        let status = if form.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        let (f, errors) = match form {
+            Some((f, e)) => {
+                let errors = form_errors(&ctx, &e);
+                (f, errors)
+            }
+            None => {
+                let n = |x: f64| x.to_string();
+                let f = match &constants {
+                    Some(c) => ConstantsForm {
+                        ke: n(c.ke),
+                        cw: n(c.cw),
+                        ch: n(c.ch),
+                        cq: n(c.cq),
+                        source: c.source.clone(),
+                    },
+                    None => ConstantsForm {
+                        ch: crate::domain::viability::Constants::UNIVERSAL_CH.to_string(),
+                        cq: crate::domain::viability::Constants::UNIVERSAL_CQ.to_string(),
+                        ..Default::default()
+                    },
+                };
+                (f, FormErrors::default())
+            }
+        };
+        let fields = vec![
+            ("ke", "K_E", f.ke),
+            ("cw", "C_W", f.cw),
+            ("ch", "C_H", f.ch),
+            ("cq", "C_Q", f.cq),
+        ];
+        Ok(render_status(
+            status,
+            &TaxonPage {
+                ctx,
+                t,
+                names,
+                constants,
+                lots,
+                is_admin: v.principal.is_admin,
+                fields,
+                source: f.source,
+                errors,
+            },
+        ))
+    }
+    .await;
+    page(p, v, r)
+}
+
+async fn taxon_page(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    Path(cd_nom): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    render_taxon(&p, &v, cd_nom, q.notice.as_deref(), None).await
+}
+
+async fn save_constants(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    Path(cd_nom): Path<i64>,
+    Form(f): Form<ConstantsForm>,
+) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/seedbank/taxa/{cd_nom}"));
+    }
+    let mut e = Vec::new();
+    let (ke, cw, ch, cq) = (
+        number(&mut e, "ke", &f.ke),
+        number(&mut e, "cw", &f.cw),
+        number(&mut e, "ch", &f.ch),
+        number(&mut e, "cq", &f.cq),
+    );
+    for (field, value) in [("ke", ke), ("cw", cw), ("ch", ch), ("cq", cq)] {
+        if value.is_none()
+            && !e
+                .iter()
+                .any(|x: &platform::error::FieldError| x.field == field)
+        {
+            e.push(platform::error::FieldError::new(field, "required"));
+        }
+    }
+    let r = match checked(e, ()) {
+        Ok(()) => {
+            let i = service::ConstantsInput {
+                ke: ke.unwrap_or(0.0),
+                cw: cw.unwrap_or(0.0),
+                ch: ch.unwrap_or(0.0),
+                cq: cq.unwrap_or(0.0),
+                source: f.source.clone(),
+            };
+            service::set_constants(&p, &v.principal, &v.actor(), cd_nom, &i).await
+        }
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => see_other(&format!(
+            "/seedbank/taxa/{cd_nom}?notice=notice.seedbank.saved"
+        )),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            render_taxon(&p, &v, cd_nom, None, Some((f, e))).await
+        }
+        Err(e) => error_page(&p, Some(&v), v.locale, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "seedbank_taxref_import.html")]
+struct TaxrefImportPage<'a> {
+    ctx: Ctx<'a>,
+    result: Option<service::TaxrefImport>,
+    error: Option<String>,
+}
+
+fn require_admin(v: &Viewer) -> Result<(), AppError> {
+    if v.user.is_none() {
+        return Err(AppError::unauthenticated());
+    }
+    if !v.principal.is_admin {
+        return Err(AppError::forbidden());
+    }
+    Ok(())
+}
+
+async fn taxref_form(State(p): State<Platform>, ViewerExt(v): ViewerExt) -> Response {
+    if v.user.is_none() {
+        return login_first("/seedbank/taxa/import");
+    }
+    match require_admin(&v) {
+        Ok(()) => render(&TaxrefImportPage {
+            ctx: Ctx::new(&p, &v, "/seedbank/taxa", "seedbank.taxa.import_title"),
+            result: None,
+            error: None,
+        }),
+        Err(e) => error_page(&p, Some(&v), v.locale, e),
+    }
+}
+
+async fn taxref_upload(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    if let Err(e) = require_admin(&v) {
+        return error_page(&p, Some(&v), v.locale, e);
+    }
+    let mut file = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
+                Ok(b) => file = b.to_vec(),
+                Err(e) => {
+                    return error_page(
+                        &p,
+                        Some(&v),
+                        v.locale,
+                        AppError::new(StatusCode::BAD_REQUEST, "bad_upload", e.body_text()),
+                    )
+                }
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                return error_page(
+                    &p,
+                    Some(&v),
+                    v.locale,
+                    AppError::new(StatusCode::BAD_REQUEST, "bad_upload", e.body_text()),
+                )
+            }
+        }
+    }
+    let ctx = Ctx::new(&p, &v, "/seedbank/taxa", "seedbank.taxa.import_title");
+    if file.is_empty() {
+        let error = Some(ctx.t.t("seedbank.taxa.no_file").to_string());
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &TaxrefImportPage {
+                ctx,
+                result: None,
+                error,
+            },
+        );
+    }
+    match service::import_taxref(&p, &v.principal, &v.actor(), &file).await {
+        Ok(result) => render(&TaxrefImportPage {
+            ctx,
+            result: Some(result),
+            error: None,
+        }),
+        Err(e) if e.status.is_client_error() => {
+            let error = Some(format!(
+                "{} {}",
+                ctx.t.t("seedbank.taxa.not_taxref"),
+                e.detail
+            ));
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &TaxrefImportPage {
+                    ctx,
+                    result: None,
+                    error,
+                },
+            )
         }
         Err(e) => error_page(&p, Some(&v), v.locale, e),
     }

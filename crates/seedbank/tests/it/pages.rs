@@ -347,3 +347,125 @@ async fn forms_from_harvest_to_germination_metrics() {
         );
     }
 }
+
+#[tokio::test]
+async fn taxonomy_pages_and_administrators_forms() {
+    for b in backends() {
+        let mut s = bank(b).await;
+        // Anyone searches the names; a synonym points at its valid name.
+        let mut anon = s.app.client();
+        let html = anon
+            .get("/seedbank/taxa?q=leontopodium+alpinum&lang=fr")
+            .await
+            .text();
+        assert!(
+            html.contains("<i>Leontopodium alpinum</i> Cass., 1822")
+                && html.contains(
+                    "synonyme de <i>Leontopodium nivale subsp. alpinum (Cass.) Greuter, 2003</i>"
+                ),
+            "{b:?}"
+        );
+        let gentian = crate::cd_nom(&mut s.keeper, "Gentiana acaulis").await;
+        let page = anon
+            .get(&format!("/seedbank/taxa/{gentian}?lang=en"))
+            .await
+            .text();
+        assert!(
+            page.contains("Gentiana kochiana") && page.contains("not known"),
+            "{b:?}: names of the taxon, no constants"
+        );
+        assert!(
+            !page.contains("id=\"constants-form\""),
+            "only administrators set constants"
+        );
+        // An administrator sets them through the form: errors first, in French.
+        let bad = s
+            .admin
+            .post_form(
+                &format!("/seedbank/taxa/{gentian}/constants"),
+                &[
+                    ("ke", "7,1"),
+                    ("cw", "x"),
+                    ("ch", "0,0329"),
+                    ("cq", ""),
+                    ("source", ""),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        let html = bad.text();
+        assert!(
+            html.contains("id=\"cw-error\">Saisissez un nombre.")
+                && html.contains("id=\"cq-error\">Ce champ est obligatoire."),
+            "{b:?}"
+        );
+        let ok = s
+            .admin
+            .post_form(
+                &format!("/seedbank/taxa/{gentian}/constants"),
+                &[
+                    ("ke", "7,1"),
+                    ("cw", "4"),
+                    ("ch", "0,0329"),
+                    ("cq", "0,000478"),
+                    ("source", "test"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+        assert_eq!(
+            anon.get(&format!(
+                "/api/v1/seedbank/taxa/{gentian}/viability-constants"
+            ))
+            .await
+            .json()["ke"],
+            7.1,
+            "{b:?}"
+        );
+        // A keeper may not.
+        assert_eq!(
+            s.keeper
+                .post_form(
+                    &format!("/seedbank/taxa/{gentian}/constants"),
+                    &[
+                        ("ke", "1"),
+                        ("cw", "1"),
+                        ("ch", "0"),
+                        ("cq", "0"),
+                        ("source", "x")
+                    ]
+                )
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        // TAXREF through the upload page: the same loader, lines refused reported.
+        assert_eq!(
+            s.keeper.get("/seedbank/taxa/import").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let csrf = s.admin.csrf.clone().unwrap();
+        let file = format!(
+            "{}90000999\t90000999\tES\tPlanta nova\tTest, 2026\nabc\t1\tES\tX y\tZ\n",
+            "CD_NOM\tCD_REF\tRANG\tLB_NOM\tLB_AUTEUR\n"
+        );
+        let body = format!("--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"TAXREF.txt\"\r\nContent-Type: text/plain\r\n\r\n{file}\r\n--B--\r\n");
+        s.admin.csrf = None;
+        let r = s
+            .admin
+            .request(
+                http::Method::POST,
+                &format!("/seedbank/taxa/import?_csrf={csrf}&lang=en"),
+                Some("multipart/form-data; boundary=B"),
+                body.into_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b:?}: {}", r.text());
+        let html = r.text();
+        assert!(
+            html.contains("1 names added, 0 updated, 1 lines refused")
+                && html.contains("Line 3 : CD_NOM `abc` is not a positive integer<"),
+            "{b:?}: {html}"
+        );
+    }
+}
