@@ -2187,3 +2187,134 @@ pub async fn mcpd_csv(
     }
     String::from_utf8(w.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
 }
+
+/// A Darwin Core Archive (zip) of the harvests and the lots collected there that the viewer may
+/// export: `meta.xml`, `event.txt` (one row per harvest), `occurrence.txt` (one row per lot and
+/// taxon, basis MaterialSample). Lots without a harvest have no event and are left out.
+pub async fn dwc_archive(p: &Platform, principal: &Principal) -> Result<Vec<u8>, AppError> {
+    use crate::domain::dwc;
+    let mut conn = p.db.pool().acquire().await.map_err(db)?;
+    let lots = lots_where(
+        &mut conn,
+        &visible(principal, "lot", "l"),
+        "ORDER BY l.code",
+        None,
+    )
+    .await
+    .map_err(db)?;
+    let mut events = String::from(&dwc::line(
+        &dwc::EVENT_TERMS
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>(),
+    ));
+    let mut occurrences = String::from("id\t")
+        + &dwc::line(
+            &dwc::OCCURRENCE_TERMS
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>(),
+        );
+    let mut seen = std::collections::HashSet::new();
+    let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for l in lots.iter().filter(|l| {
+        principal
+            .authorize(Action::Export, &target("lot", l.owner_id, l.org_id))
+            .is_ok()
+    }) {
+        let Some(h) = (match l.harvest_id {
+            Some(id) => harvest_by_id(&mut conn, id).await.map_err(db)?,
+            None => None,
+        })
+        .filter(|h| {
+            principal
+                .authorize(Action::Read, &target("harvest", h.owner_id, h.org_id))
+                .is_ok()
+        }) else {
+            continue;
+        };
+        let event_id = format!("urn:uuid:{}", h.uuid);
+        if seen.insert(h.id) {
+            let has_position = h.lat.is_some() && h.lon.is_some();
+            events.push_str(&dwc::line(&[
+                event_id.clone(),
+                h.code.clone(),
+                dwc::event_date(&h.date_start, h.date_end.as_deref()),
+                "seed collecting".into(),
+                dwc::recorded_by(&h.collectors),
+                h.commune_insee
+                    .as_deref()
+                    .map(|c| format!("INSEE:{c}"))
+                    .unwrap_or_default(),
+                if h.commune_insee.is_some() {
+                    "FR".into()
+                } else {
+                    String::new()
+                },
+                h.locality.clone(),
+                num(h.lat),
+                num(h.lon),
+                if has_position {
+                    "WGS84".into()
+                } else {
+                    String::new()
+                },
+                if has_position {
+                    num(h.precision_m)
+                } else {
+                    String::new()
+                },
+                num(h.altitude_m),
+                num(h.altitude_m),
+                h.remarks.clone(),
+            ]));
+        }
+        for t in &l.taxa {
+            occurrences.push_str(&event_id);
+            occurrences.push('\t');
+            occurrences.push_str(&dwc::line(&[
+                format!("urn:uuid:{}:{}", l.uuid, t.cd_nom),
+                "MaterialSample".into(),
+                l.code.clone(),
+                h.code.clone(),
+                t.nom_complet.clone(),
+                format!("TAXREF:{}", t.cd_nom),
+                "TAXREF".into(),
+                t.rank.clone(),
+                "Plantae".into(),
+                t.famille.clone().unwrap_or_default(),
+                t.nom_vern.clone().unwrap_or_default(),
+                "present".into(),
+                l.material_type.clone(),
+                dwc::disposition(&l.status).into(),
+                if l.stock_seeds > 0 {
+                    l.stock_seeds.to_string()
+                } else {
+                    String::new()
+                },
+                if l.stock_seeds > 0 {
+                    "seeds".into()
+                } else {
+                    String::new()
+                },
+            ]));
+        }
+    }
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, body) in [
+            ("meta.xml", dwc::meta_xml()),
+            ("event.txt", events),
+            ("occurrence.txt", occurrences),
+        ] {
+            zip.start_file(name, opts).map_err(AppError::internal)?;
+            zip.write_all(body.as_bytes()).map_err(AppError::internal)?;
+        }
+        zip.finish().map_err(AppError::internal)?;
+    }
+    Ok(buf.into_inner())
+}

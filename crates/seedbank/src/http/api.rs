@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(get_test))
         .routes(routes!(set_counts))
         .routes(routes!(mcpd))
+        .routes(routes!(dwca))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -404,6 +405,24 @@ async fn mcpd(
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"mcpd.csv\"",
+            ),
+        ],
+        body,
+    ))
+}
+
+/// A Darwin Core Archive of the harvests (Event core) and the lots collected there (Occurrence
+/// extension, basis MaterialSample) the viewer may export.
+#[utoipa::path(get, path = "/api/v1/seedbank/exports/dwca.zip", tag = "seedbank",
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>)))]
+async fn dwca(State(p): State<Platform>, ViewerExt(v): ViewerExt) -> ApiResult<impl IntoResponse> {
+    let body = service::dwc_archive(&p, &v.principal).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"seedbank-dwca.zip\"",
             ),
         ],
         body,

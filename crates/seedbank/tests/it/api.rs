@@ -424,6 +424,62 @@ async fn harvest_lot_ledger_test_and_forecast() {
             StatusCode::UNPROCESSABLE_ENTITY
         );
 
+        // A Darwin Core Archive: the harvest as an event, its lot as a MaterialSample occurrence.
+        let zip = s.keeper.get("/api/v1/seedbank/exports/dwca.zip").await;
+        assert_eq!(zip.header("content-type"), Some("application/zip"));
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body.to_vec())).unwrap();
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        assert!(read("meta.xml").contains("rowType=\"http://rs.tdwg.org/dwc/terms/Occurrence\""));
+        let events: Vec<Vec<String>> = read("event.txt")
+            .lines()
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect();
+        let occurrences: Vec<Vec<String>> = read("occurrence.txt")
+            .lines()
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect();
+        assert_eq!(
+            (events.len(), occurrences.len()),
+            (2, 2),
+            "{b:?}: a header and one row each"
+        );
+        let col = |rows: &Vec<Vec<String>>, term: &str| {
+            rows[1][rows[0].iter().position(|c| c == term).unwrap()].clone()
+        };
+        assert_eq!(
+            (
+                col(&events, "fieldNumber"),
+                col(&events, "locationID"),
+                col(&events, "decimalLatitude")
+            ),
+            ("2024_0001".into(), "INSEE:05181".into(), "45.0355".into())
+        );
+        assert_eq!(
+            (
+                col(&occurrences, "basisOfRecord"),
+                col(&occurrences, "catalogNumber"),
+                col(&occurrences, "scientificName")
+            ),
+            (
+                "MaterialSample".into(),
+                "2024_0001-1".into(),
+                "Eryngium alpinum L., 1753".into()
+            )
+        );
+        assert_eq!(
+            col(&occurrences, "id"),
+            col(&events, "eventID"),
+            "the occurrence points at its event"
+        );
+        assert!(events
+            .iter()
+            .chain(&occurrences)
+            .all(|r| r.len() == events[0].len() || r.len() == occurrences[0].len()));
+
         // Lots are found by the words of their taxa, accents and case aside, and by a synonym.
         let found = s
             .keeper
