@@ -2318,3 +2318,94 @@ pub async fn dwc_archive(p: &Platform, principal: &Principal) -> Result<Vec<u8>,
     }
     Ok(buf.into_inner())
 }
+
+// ---------------------------------------------------------------- schedule
+
+/// Why a lot needs attention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DueReason {
+    /// Its forecast viability falls to 85 % of the initial before the horizon.
+    Regenerate,
+    /// Its viability should be tested again (a third of the time to 85 %, or ten years).
+    Retest,
+    /// A seed lot that has never had a germination test with counts.
+    NoTest,
+    /// Fewer seeds in stock than the threshold.
+    LowStock,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Due {
+    pub lot_id: i64,
+    pub lot_code: String,
+    pub taxon: Option<String>,
+    pub reason: DueReason,
+    /// The day it is due (today for what is due now).
+    pub due: String,
+    pub stock_seeds: i64,
+}
+
+/// What the viewer's active lots need, soonest first: regenerations and viability tests falling
+/// due within `horizon_years`, lots never tested, and stocks under `min_seeds`.
+pub async fn schedule(
+    p: &Platform,
+    principal: &Principal,
+    today: Day,
+    horizon_years: i64,
+    min_seeds: i64,
+) -> Result<Vec<Due>, AppError> {
+    let horizon = today.add_years(horizon_years);
+    let mut conn = p.db.pool().acquire().await.map_err(db)?;
+    let lots = lots_where(
+        &mut conn,
+        &format!("{} AND l.status = 'active'", visible(principal, "lot", "l")),
+        "ORDER BY l.code",
+        None,
+    )
+    .await
+    .map_err(db)?;
+    drop(conn);
+    let mut out = Vec::new();
+    for l in lots {
+        let due = |reason, day: Day| Due {
+            lot_id: l.id,
+            lot_code: l.code.clone(),
+            taxon: l.taxa.first().map(|t| t.nom_complet.clone()),
+            reason,
+            due: day.max(today).iso(),
+            stock_seeds: l.stock_seeds,
+        };
+        if l.stock_seeds < min_seeds {
+            out.push(due(DueReason::LowStock, today));
+        }
+        if l.material_type != MaterialType::Seed.id() {
+            continue;
+        }
+        let tests = lot_tests(p, l.id).await?;
+        let Some(last) = tests
+            .iter()
+            .filter(|t| t.kind == TestKind::Germination.id() && t.metrics.is_some())
+            .find_map(|t| Day::parse("started_on", &t.started_on).ok())
+        else {
+            out.push(due(DueReason::NoTest, today));
+            continue;
+        };
+        let regenerate_by = match forecast(p, &l, today).await? {
+            Ok(f) => f
+                .regenerate_by
+                .as_deref()
+                .and_then(|r| Day::parse("regenerate_by", r).ok()),
+            Err(_) => None,
+        };
+        if let Some(r) = regenerate_by.filter(|r| *r <= horizon) {
+            out.push(due(DueReason::Regenerate, r));
+        }
+        let retest = lot::next_test_due(last, regenerate_by);
+        if retest <= horizon {
+            out.push(due(DueReason::Retest, retest));
+        }
+    }
+    out.sort_by(|a, b| (&a.due, a.reason, &a.lot_code).cmp(&(&b.due, b.reason, &b.lot_code)));
+    Ok(out)
+}

@@ -58,6 +58,11 @@ impl Day {
     pub fn year(self) -> i64 {
         civil(self.0).0
     }
+    /// The same day `n` years later (29 February becomes the 28th in a common year).
+    pub fn add_years(self, n: i64) -> Day {
+        let (y, m, d) = civil(self.0);
+        Day(days_from_civil(y + n, m, d.min(days_in_month(y + n, m))))
+    }
     pub fn iso(self) -> String {
         let (y, m, d) = civil(self.0);
         format!("{y:04}-{m:02}-{d:02}")
@@ -397,6 +402,21 @@ pub fn effect(
 /// its initial viability.
 pub const REGENERATION_FRACTION: f64 = 0.85;
 
+/// Without a forecast, a lot's viability is tested again ten years after its last test (our
+/// default, the usual interval for orthodox seeds in long-term storage).
+pub const DEFAULT_RETEST_YEARS: i64 = 10;
+
+/// When a lot's viability should be tested next: FAO Genebank Standards (2014) set monitoring
+/// intervals at a third of the time predicted for viability to fall to 85 % of the initial;
+/// without a prediction, [`DEFAULT_RETEST_YEARS`] after the last test.
+pub fn next_test_due(tested: Day, regenerate_by: Option<Day>) -> Day {
+    match regenerate_by {
+        Some(r) if r > tested => Day::from_days(tested.days() + (r.days() - tested.days()) / 3),
+        Some(r) => r,
+        None => tested.add_years(DEFAULT_RETEST_YEARS),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,6 +548,22 @@ mod tests {
         );
         assert!((thousand_seed_mass(200, 0.46).unwrap() - 2.3).abs() < 1e-12);
         assert!(thousand_seed_mass(0, 1.0).is_err());
+    }
+
+    #[test]
+    fn retests() {
+        let d = |s| Day::parse("d", s).unwrap();
+        assert_eq!(
+            next_test_due(d("2020-01-01"), Some(d("2050-01-01"))).iso(),
+            "2029-12-31"
+        );
+        assert_eq!(next_test_due(d("2020-01-01"), None).iso(), "2030-01-01");
+        assert_eq!(
+            next_test_due(d("2020-01-01"), Some(d("2019-06-01"))).iso(),
+            "2019-06-01"
+        );
+        assert_eq!(d("2024-02-29").add_years(1).iso(), "2025-02-28");
+        assert_eq!(d("2024-02-29").add_years(4).iso(), "2028-02-29");
     }
 
     #[test]

@@ -14,8 +14,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::service::{
-    self, ConstantsInput, CountInput, Forecast, Harvest, HarvestInput, Lot, LotFilter, LotInput,
-    Movement, MovementInput, NoForecast, PlaceStock, TaxonOut, TaxrefImport, Test, TestInput,
+    self, ConstantsInput, CountInput, Due, Forecast, Harvest, HarvestInput, Lot, LotFilter,
+    LotInput, Movement, MovementInput, NoForecast, PlaceStock, TaxonOut, TaxrefImport, Test,
+    TestInput,
 };
 
 pub fn router() -> OpenApiRouter<Platform> {
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(set_counts))
         .routes(routes!(mcpd))
         .routes(routes!(dwca))
+        .routes(routes!(schedule))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -426,5 +428,56 @@ async fn dwca(State(p): State<Platform>, ViewerExt(v): ViewerExt) -> ApiResult<i
             ),
         ],
         body,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleQuery {
+    /// How far ahead to look, in years (1 to 50; 5 by default).
+    pub horizon_years: Option<i64>,
+    /// Stocks under this many seeds are listed (500 by default).
+    pub min_seeds: Option<i64>,
+}
+
+impl ScheduleQuery {
+    pub fn resolve(&self) -> ApiResult<(i64, i64)> {
+        let horizon = self.horizon_years.unwrap_or(5);
+        let min = self.min_seeds.unwrap_or(500);
+        let mut errors = Vec::new();
+        if !(1..=50).contains(&horizon) {
+            errors.push(platform::error::FieldError::new(
+                "horizon_years",
+                "out_of_range",
+            ));
+        }
+        if !(0..=1_000_000_000).contains(&min) {
+            errors.push(platform::error::FieldError::new(
+                "min_seeds",
+                "out_of_range",
+            ));
+        }
+        if errors.is_empty() {
+            Ok((horizon, min))
+        } else {
+            Err(platform::error::AppError::invalid(errors))
+        }
+    }
+}
+
+/// What the viewer's active lots need, soonest first: regenerations and viability tests due within
+/// the horizon (FAO Genebank Standards: test at a third of the time to 85 % of the initial
+/// viability), lots never tested, low stocks.
+#[utoipa::path(get, path = "/api/v1/seedbank/schedule", tag = "seedbank", params(ScheduleQuery),
+    responses((status = 200, body = [Due]), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn schedule(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    ApiQuery(q): ApiQuery<ScheduleQuery>,
+) -> ApiResult<Json<Vec<Due>>> {
+    let (horizon, min) = q.resolve()?;
+    Ok(Json(
+        service::schedule(&p, &v.principal, service::today(&p), horizon, min).await?,
     ))
 }

@@ -38,6 +38,7 @@ pub fn router() -> Router<Platform> {
         .route("/lots/{id}/movements", axum::routing::post(add_movement))
         .route("/lots/{id}/tests", axum::routing::post(add_test))
         .route("/tests/{id}", get(test_page).post(save_counts))
+        .route("/schedule", get(schedule))
         .route("/taxa", get(taxa))
         .route("/taxa/import", get(taxref_form).post(taxref_upload))
         .route("/taxa/{cd_nom}", get(taxon_page))
@@ -1624,4 +1625,68 @@ async fn taxref_upload(
         }
         Err(e) => error_page(&p, Some(&v), v.locale, e),
     }
+}
+
+// ---------------------------------------------------------------- schedule
+
+#[derive(Template)]
+#[template(path = "seedbank_schedule.html")]
+struct SchedulePage<'a> {
+    ctx: Ctx<'a>,
+    rows: Vec<(service::Due, String)>,
+    horizon: i64,
+    min_seeds: i64,
+}
+
+async fn schedule(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let r = async {
+        let int = |k: &str| {
+            q.get(k)
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    s.trim().parse::<i64>().map_err(|_| {
+                        AppError::invalid(vec![platform::error::FieldError::new(
+                            k.to_string(),
+                            "not_a_number",
+                        )])
+                    })
+                })
+                .transpose()
+        };
+        let query = super::api::ScheduleQuery {
+            horizon_years: int("horizon_years")?,
+            min_seeds: int("min_seeds")?,
+        };
+        let (horizon, min_seeds) = query.resolve()?;
+        let due =
+            service::schedule(&p, &v.principal, service::today(&p), horizon, min_seeds).await?;
+        let ctx = Ctx::new(&p, &v, "/seedbank/schedule", "seedbank.schedule.title");
+        let rows = due
+            .into_iter()
+            .map(|d| {
+                let reason = ctx.tk(
+                    "seedbank.schedule",
+                    match d.reason {
+                        service::DueReason::Regenerate => "regenerate",
+                        service::DueReason::Retest => "retest",
+                        service::DueReason::NoTest => "no_test",
+                        service::DueReason::LowStock => "low_stock",
+                    },
+                );
+                (d, reason)
+            })
+            .collect();
+        Ok(render(&SchedulePage {
+            ctx,
+            rows,
+            horizon,
+            min_seeds,
+        }))
+    }
+    .await;
+    page(&p, &v, r)
 }

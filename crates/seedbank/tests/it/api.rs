@@ -632,3 +632,118 @@ async fn synonyms_resolve_to_their_valid_name() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_schedule_lists_what_lots_need() {
+    for b in backends() {
+        let mut s = bank(b).await;
+        let onion_like = cd_nom(&mut s.keeper, "Primula auricula").await;
+        let other = cd_nom(&mut s.keeper, "Lilium martagon").await;
+        let lot = |code: &str, taxon: i64, temperature: f64, moisture: f64| json!({ "code": code, "material_type": "seed", "taxa": [taxon], "org_id": s.org, "storage_temperature_c": temperature, "moisture_percent": moisture });
+        // Stored warm and moist: its viability falls fast.
+        let warm = s
+            .keeper
+            .post_json(
+                "/api/v1/seedbank/lots",
+                &lot("WARM-1", onion_like, 20.0, 12.0),
+            )
+            .await
+            .json();
+        let never = s
+            .keeper
+            .post_json("/api/v1/seedbank/lots", &lot("NEVER-1", other, -20.0, 6.0))
+            .await
+            .json();
+        for (l, seeds) in [(&warm, 5000), (&never, 100)] {
+            let r = s.keeper.post_json(&format!("/api/v1/seedbank/lots/{}/movements", l["id"]), &json!({ "kind": "deposit", "on_date": "2025-01-01", "place": "A", "quantity": seeds, "unit": "seeds" })).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let t = s
+            .keeper
+            .post_json(
+                &format!("/api/v1/seedbank/lots/{}/tests", warm["id"]),
+                &json!({ "kind": "germination", "started_on": "2025-01-06", "seeds_tested": 50 }),
+            )
+            .await
+            .json();
+        put_json(
+            &mut s.keeper,
+            &format!("/api/v1/seedbank/tests/{}/counts", t["id"]),
+            &json!([{ "counted_on": "2025-01-16", "germinated": 40 }]),
+        )
+        .await;
+        let constants = json!({ "ke": 6.975, "cw": 3.47, "ch": 0.040, "cq": 0.000428, "source": "Allium cepa (Ellis & Roberts 1981), for the test" });
+        assert_eq!(
+            put_json(
+                &mut s.admin,
+                &format!("/api/v1/seedbank/taxa/{onion_like}/viability-constants"),
+                &constants
+            )
+            .await
+            .status,
+            StatusCode::NO_CONTENT
+        );
+
+        let today = seedbank::service::today(&s.app.platform).iso();
+        let due = s.keeper.get("/api/v1/seedbank/schedule").await.json();
+        let rows: Vec<(String, String, String)> = due
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["lot_code"].as_str().unwrap().into(),
+                    d["reason"].as_str().unwrap().into(),
+                    d["due"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        // σ = 181.6 days at 20 °C and 12 %: 80 % falls to 68 % in 68 days, long past.
+        assert!(
+            rows.contains(&("WARM-1".into(), "regenerate".into(), today.clone())),
+            "{b:?}: {rows:?}"
+        );
+        assert!(
+            rows.contains(&("WARM-1".into(), "retest".into(), today.clone())),
+            "{rows:?}"
+        );
+        assert!(
+            rows.contains(&("NEVER-1".into(), "no_test".into(), today.clone())),
+            "{rows:?}"
+        );
+        assert!(
+            rows.contains(&("NEVER-1".into(), "low_stock".into(), today.clone())),
+            "{rows:?}"
+        );
+        assert!(
+            !rows.iter().any(|r| r.0 == "WARM-1" && r.1 == "low_stock"),
+            "5,000 seeds is enough"
+        );
+        assert_eq!(
+            s.keeper
+                .get("/api/v1/seedbank/schedule?min_seeds=50")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["reason"] == "low_stock")
+                .count(),
+            0
+        );
+        assert_eq!(
+            s.keeper
+                .get("/api/v1/seedbank/schedule?horizon_years=0")
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        // Someone else's schedule does not show these lots.
+        let mut other_user = s.app.user("other@example.org", false).await;
+        assert_eq!(
+            other_user.get("/api/v1/seedbank/schedule").await.json(),
+            json!([]),
+            "{b:?}"
+        );
+    }
+}

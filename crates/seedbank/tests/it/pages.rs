@@ -332,6 +332,28 @@ async fn forms_from_harvest_to_germination_metrics() {
                 .contains("1 lots"),
             "{b:?}"
         );
+        // The to-do page: the tested lot is due for a retest ten years on, beyond five years.
+        let todo = s
+            .keeper
+            .get("/seedbank/schedule?horizon_years=11&min_seeds=0&lang=fr")
+            .await
+            .text();
+        assert!(
+            todo.contains("Tester à nouveau la viabilité") && todo.contains("2035-01-06"),
+            "{b:?}: {todo}"
+        );
+        let todo = s.keeper.get("/seedbank/schedule?lang=en").await.text();
+        assert!(
+            !todo.contains("Test the viability again") && todo.contains("Low stock"),
+            "{b:?}: 450 seeds left"
+        );
+        assert_eq!(
+            s.keeper
+                .get("/seedbank/schedule?horizon_years=x")
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
         // Someone else sees no lot and gets a 404 on this one.
         let mut other = s.app.user("other@example.org", false).await;
         assert_eq!(other.get(&lot_url).await.status, StatusCode::NOT_FOUND);
