@@ -960,6 +960,20 @@ pub async fn create_lot(
     actor: &Actor,
     i: &LotInput,
 ) -> Result<Lot, AppError> {
+    let mut tx = p.db.write().await.map_err(db)?;
+    let l = insert_lot(p, principal, actor, tx.conn(), i).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(l)
+}
+
+/// Records a lot in the caller's transaction, audited.
+async fn insert_lot(
+    p: &Platform,
+    principal: &Principal,
+    actor: &Actor,
+    conn: &mut sqlx::AnyConnection,
+    i: &LotInput,
+) -> Result<Lot, AppError> {
     org_target(principal, "lot", i.org_id)?;
     let f = parse_lot(i)?;
     // The harvest and the parent must be readable by the author: a lot cannot borrow the
@@ -976,15 +990,14 @@ pub async fn create_lot(
             .await
             .map_err(|_| AppError::invalid(vec![FieldError::new("parent_id", "not_found")]))?;
     }
-    let mut tx = p.db.write().await.map_err(db)?;
-    check_taxa(tx.conn(), &i.taxa).await?;
+    check_taxa(&mut *conn, &i.taxa).await?;
     let code = match (f.code, &harvest) {
         (Some(c), _) => c,
         (None, Some(h)) => {
             let n: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM seedbank_lots WHERE harvest_id = $1")
                     .bind(h.id)
-                    .fetch_one(tx.conn())
+                    .fetch_one(&mut *conn)
                     .await
                     .map_err(db)?;
             LotCode::for_harvest(&h.code, n + 1)
@@ -1010,29 +1023,148 @@ pub async fn create_lot(
     .bind(f.moisture)
     .bind(&f.remarks)
     .bind(now)
-    .fetch_one(tx.conn())
+    .fetch_one(&mut *conn)
     .await;
     let id: i64 = match inserted {
         Ok(r) => r.get(0),
         Err(e) if platform::db::is_unique_violation(&e) => return Err(code_taken(code.as_str())),
         Err(e) => return Err(db(e)),
     };
-    set_lot_taxa(tx.conn(), id, &i.taxa).await.map_err(db)?;
-    let l = lots_where(tx.conn(), "l.id = $1", "", Some(id))
+    set_lot_taxa(&mut *conn, id, &i.taxa).await.map_err(db)?;
+    let l = lots_where(&mut *conn, "l.id = $1", "", Some(id))
         .await
         .map_err(db)?
         .pop()
         .ok_or_else(AppError::not_found)?;
     audit::record(
-        tx.conn(),
+        &mut *conn,
         now,
         actor,
         change("lot", id, "create", None, snapshot(&l)),
     )
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(db)?;
     Ok(l)
+}
+
+/// A lot derived from another: its seeds come out of the parent's stock into its own.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeriveInput {
+    /// The new lot's number; `{harvest}-{rank}` when absent (it keeps its parent's harvest).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// `split`, `regeneration`, `multiplication` or `safety_duplicate`.
+    pub derivation: String,
+    /// The seeds moved: a number of seeds, or grams through the parent's thousand-seed mass.
+    pub quantity: f64,
+    pub unit: String,
+    /// Where they are taken from in the parent's stock, and where the new lot keeps them.
+    pub place: String,
+    pub to_place: String,
+    /// `YYYY-MM-DD`.
+    pub on_date: String,
+    /// The parent's when absent.
+    #[serde(default)]
+    pub storage_temperature_c: Option<f64>,
+    #[serde(default)]
+    pub moisture_percent: Option<f64>,
+    #[serde(default)]
+    pub remarks: String,
+}
+
+/// Derives a lot from another in one transaction: the new lot (same harvest, taxa, material and
+/// seed mass), the withdrawal from the parent for `derived_lot`, the deposit into the new lot.
+pub async fn derive_lot(
+    p: &Platform,
+    principal: &Principal,
+    actor: &Actor,
+    parent_id: i64,
+    i: &DeriveInput,
+) -> Result<Lot, AppError> {
+    let parent = get_lot(p, principal, parent_id).await?;
+    principal.authorize(
+        Action::Update,
+        &target("lot", parent.owner_id, parent.org_id),
+    )?;
+    let lot = LotInput {
+        code: i.code.clone(),
+        harvest_id: parent.harvest_id,
+        parent_id: Some(parent.id),
+        derivation: Some(i.derivation.clone()),
+        material_type: parent.material_type.clone(),
+        taxa: parent.taxa.iter().map(|t| t.cd_nom).collect(),
+        org_id: parent.org_id,
+        status: None,
+        thousand_seed_mass_g: parent.thousand_seed_mass_g,
+        storage_temperature_c: i.storage_temperature_c.or(parent.storage_temperature_c),
+        moisture_percent: i.moisture_percent.or(parent.moisture_percent),
+        remarks: i.remarks.clone(),
+    };
+    let seeds = Quantity::parse(i.quantity, &i.unit)
+        .and_then(|q| q.seeds(parent.thousand_seed_mass_g))
+        .map_err(|e| AppError::invalid(vec![field(e)]))?;
+    if opt(&Some(i.to_place.clone())).is_none() {
+        return Err(AppError::invalid(vec![FieldError::new(
+            "to_place", "required",
+        )]));
+    }
+    let now = p.clock.now_ms();
+    let mut tx = p.db.write().await.map_err(db)?;
+    let child = insert_lot(p, principal, actor, tx.conn(), &lot).await?;
+    let out = MovementInput {
+        kind: "withdrawal".into(),
+        purpose: Some("derived_lot".into()),
+        on_date: i.on_date.clone(),
+        place: i.place.clone(),
+        to_place: None,
+        quantity: i.quantity,
+        unit: i.unit.clone(),
+        remarks: format!("→ {}", child.code),
+    };
+    write_movement(tx.conn(), now, actor, &parent, &out, None).await?;
+    let into = MovementInput {
+        kind: "deposit".into(),
+        purpose: None,
+        place: i.to_place.clone(),
+        quantity: seeds as f64,
+        unit: "seeds".into(),
+        remarks: format!("← {}", parent.code),
+        ..out
+    };
+    write_movement(tx.conn(), now, actor, &child, &into, None)
+        .await
+        .map_err(|mut e| {
+            for f in &mut e.errors {
+                if f.field == "place" {
+                    f.field = "to_place".into();
+                }
+            }
+            e
+        })?;
+    let child = lots_where(tx.conn(), "l.id = $1", "", Some(child.id))
+        .await
+        .map_err(db)?
+        .pop()
+        .ok_or_else(AppError::not_found)?;
+    tx.commit().await.map_err(db)?;
+    Ok(child)
+}
+
+/// The lots derived from a lot.
+pub async fn children(
+    p: &Platform,
+    principal: &Principal,
+    parent: i64,
+) -> Result<Vec<Lot>, AppError> {
+    let mut conn = p.db.pool().acquire().await.map_err(db)?;
+    let cond = format!(
+        "l.parent_id = {parent} AND {}",
+        visible(principal, "lot", "l")
+    );
+    lots_where(&mut conn, &cond, "ORDER BY l.code", None)
+        .await
+        .map_err(db)
 }
 
 pub async fn update_lot(

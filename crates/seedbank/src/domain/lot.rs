@@ -257,7 +257,8 @@ vocabulary!(
 vocabulary!(
     /// Why seeds left the stock.
     Purpose, "purpose", "invalid_choice" {
-        Test = "test", Sowing = "sowing", Distribution = "distribution", Reintroduction = "reintroduction", Loss = "loss", Other = "other",
+        Test = "test", Sowing = "sowing", Distribution = "distribution", Reintroduction = "reintroduction", Loss = "loss",
+        DerivedLot = "derived_lot", Other = "other",
     }
 );
 

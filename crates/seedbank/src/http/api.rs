@@ -14,9 +14,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::service::{
-    self, ConstantsInput, CountInput, Due, Forecast, Harvest, HarvestInput, Lot, LotFilter,
-    LotInput, Movement, MovementInput, NoForecast, PlaceStock, TaxonOut, TaxrefImport, Test,
-    TestInput,
+    self, ConstantsInput, CountInput, DeriveInput, Due, Forecast, Harvest, HarvestInput, Lot,
+    LotFilter, LotInput, Movement, MovementInput, NoForecast, PlaceStock, TaxonOut, TaxrefImport,
+    Test, TestInput,
 };
 
 pub fn router() -> OpenApiRouter<Platform> {
@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(get_harvest, update_harvest, delete_harvest))
         .routes(routes!(list_lots, create_lot))
         .routes(routes!(get_lot, update_lot))
+        .routes(routes!(derive_lot))
         .routes(routes!(list_movements, add_movement))
         .routes(routes!(stock))
         .routes(routes!(list_tests, create_test))
@@ -256,6 +257,23 @@ async fn update_lot(
 ) -> ApiResult<Json<Lot>> {
     Ok(Json(
         service::update_lot(&p, &v.principal, &v.actor(), id, &i).await?,
+    ))
+}
+
+/// Derives a lot from this one (split, regeneration, multiplication, safety duplicate): the new lot
+/// keeps the harvest, taxa and material, and its seeds leave this lot's stock in the same
+/// transaction (422 `insufficient_stock` when there are not enough).
+#[utoipa::path(post, path = "/api/v1/seedbank/lots/{id}/derive", tag = "seedbank", params(("id" = i64, Path)), request_body = DeriveInput,
+    responses((status = 201, body = Lot), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn derive_lot(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(i): ApiJson<DeriveInput>,
+) -> ApiResult<(StatusCode, Json<Lot>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::derive_lot(&p, &v.principal, &v.actor(), id, &i).await?),
     ))
 }
 

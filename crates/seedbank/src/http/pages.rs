@@ -37,6 +37,7 @@ pub fn router() -> Router<Platform> {
         .route("/lots/{id}/edit", get(edit_lot_form).post(edit_lot))
         .route("/lots/{id}/movements", axum::routing::post(add_movement))
         .route("/lots/{id}/tests", axum::routing::post(add_test))
+        .route("/lots/{id}/derive", axum::routing::post(derive_lot))
         .route("/tests/{id}", get(test_page).post(save_counts))
         .route("/schedule", get(schedule))
         .route("/taxa", get(taxa))
@@ -893,6 +894,36 @@ struct LotPage<'a> {
     tf: TestForm,
     t_errors: FormErrors,
     test_kinds: Vec<(&'static str, String)>,
+    df: DeriveForm,
+    d_errors: FormErrors,
+    derivations: Vec<(&'static str, String)>,
+    children: Vec<Lot>,
+}
+
+/// A form of the lot page sent back with its errors.
+enum Posted {
+    Nothing,
+    Movement(MovementForm, AppError),
+    Test(TestForm, AppError),
+    Derive(DeriveForm, AppError),
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct DeriveForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    derivation: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    to_place: String,
+    #[serde(default)]
+    on_date: String,
 }
 
 async fn render_lot(
@@ -900,16 +931,25 @@ async fn render_lot(
     v: &Viewer,
     id: i64,
     notice: Option<&str>,
-    mf: MovementForm,
-    m_errors: Option<AppError>,
-    tf: TestForm,
-    t_errors: Option<AppError>,
+    posted: Posted,
 ) -> Response {
-    let status = if m_errors.is_some() || t_errors.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
+    let status = if matches!(posted, Posted::Nothing) {
         StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     };
+    let (mut mf, mut tf, mut df) = (
+        MovementForm::default(),
+        TestForm::default(),
+        DeriveForm::default(),
+    );
+    let (mut m_errors, mut t_errors, mut d_errors) = (None, None, None);
+    match posted {
+        Posted::Nothing => {}
+        Posted::Movement(f, e) => (mf, m_errors) = (f, Some(e)),
+        Posted::Test(f, e) => (tf, t_errors) = (f, Some(e)),
+        Posted::Derive(f, e) => (df, d_errors) = (f, Some(e)),
+    }
     let r = async {
         let l = service::get_lot(p, &v.principal, id).await?;
         let ctx = Ctx::new(p, v, "/seedbank", "seedbank.lot.title").notice(notice);
@@ -936,6 +976,18 @@ async fn render_lot(
             .is_ok();
         let m_errors = m_errors.map(|e| form_errors(&ctx, &e)).unwrap_or_default();
         let t_errors = t_errors.map(|e| form_errors(&ctx, &e)).unwrap_or_default();
+        let d_errors = d_errors.map(|e| form_errors(&ctx, &e)).unwrap_or_default();
+        let df = if df.derivation.is_empty() {
+            DeriveForm {
+                derivation: "split".into(),
+                unit: "seeds".into(),
+                on_date: service::today(p).iso(),
+                ..df
+            }
+        } else {
+            df
+        };
+        let children = service::children(p, &v.principal, id).await?;
         let tf = if tf.kind.is_empty() {
             TestForm {
                 kind: "germination".into(),
@@ -976,6 +1028,14 @@ async fn render_lot(
                     "seedbank.test_kind",
                     TestKind::ALL.iter().map(|k| k.id()),
                 ),
+                derivations: choices(
+                    &ctx,
+                    "seedbank.derivation",
+                    crate::domain::lot::Derivation::ALL.iter().map(|k| k.id()),
+                ),
+                df,
+                d_errors,
+                children,
                 ctx,
                 l,
                 places,
@@ -1010,17 +1070,7 @@ async fn lot_page(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Response {
-    render_lot(
-        &p,
-        &v,
-        id,
-        q.notice.as_deref(),
-        MovementForm::default(),
-        None,
-        TestForm::default(),
-        None,
-    )
-    .await
+    render_lot(&p, &v, id, q.notice.as_deref(), Posted::Nothing).await
 }
 
 async fn add_movement(
@@ -1056,7 +1106,7 @@ async fn add_movement(
             "/seedbank/lots/{id}?notice=notice.seedbank.movement_added#stock-h"
         )),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            render_lot(&p, &v, id, None, f, Some(e), TestForm::default(), None).await
+            render_lot(&p, &v, id, None, Posted::Movement(f, e)).await
         }
         Err(e) => error_page(&p, Some(&v), v.locale, e),
     }
@@ -1106,7 +1156,7 @@ async fn add_test(
             t.id
         )),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            render_lot(&p, &v, id, None, MovementForm::default(), None, f, Some(e)).await
+            render_lot(&p, &v, id, None, Posted::Test(f, e)).await
         }
         Err(e) => error_page(&p, Some(&v), v.locale, e),
     }
@@ -1689,4 +1739,46 @@ async fn schedule(
     }
     .await;
     page(&p, &v, r)
+}
+
+async fn derive_lot(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    Path(id): Path<i64>,
+    Form(f): Form<DeriveForm>,
+) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/seedbank/lots/{id}"));
+    }
+    let mut e = Vec::new();
+    let quantity = number(&mut e, "quantity", &f.quantity);
+    if quantity.is_none() && e.is_empty() {
+        e.push(platform::error::FieldError::new("quantity", "required"));
+    }
+    let r = match checked(e, ()) {
+        Ok(()) => {
+            let i = service::DeriveInput {
+                code: some(&f.code),
+                derivation: f.derivation.clone(),
+                quantity: quantity.unwrap_or(0.0),
+                unit: f.unit.clone(),
+                place: f.place.clone(),
+                to_place: f.to_place.clone(),
+                on_date: f.on_date.clone(),
+                ..Default::default()
+            };
+            service::derive_lot(&p, &v.principal, &v.actor(), id, &i).await
+        }
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(l) => see_other(&format!(
+            "/seedbank/lots/{}?notice=notice.seedbank.lot_created",
+            l.id
+        )),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            render_lot(&p, &v, id, None, Posted::Derive(f, e)).await
+        }
+        Err(e) => error_page(&p, Some(&v), v.locale, e),
+    }
 }

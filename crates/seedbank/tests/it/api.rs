@@ -747,3 +747,96 @@ async fn the_schedule_lists_what_lots_need() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_lot_derives_from_another_with_its_seeds() {
+    for b in backends() {
+        let mut s = bank(b).await;
+        let lily = cd_nom(&mut s.keeper, "Lilium martagon").await;
+        let h = s
+            .keeper
+            .post_json(
+                "/api/v1/seedbank/harvests",
+                &json!({ "org_id": s.org, "date_start": "2024-07-01" }),
+            )
+            .await
+            .json();
+        let parent = s.keeper.post_json("/api/v1/seedbank/lots", &json!({ "harvest_id": h["id"], "material_type": "seed", "taxa": [lily], "org_id": s.org, "thousand_seed_mass_g": 5.0, "storage_temperature_c": -20.0, "moisture_percent": 6.0 })).await.json();
+        let pid = parent["id"].as_i64().unwrap();
+        s.keeper.post_json(&format!("/api/v1/seedbank/lots/{pid}/movements"), &json!({ "kind": "deposit", "on_date": "2024-08-01", "place": "Chambre froide", "quantity": 10, "unit": "g" })).await;
+        // 2.5 g at 5 g per thousand seeds: 500 seeds to the safety duplicate.
+        let derive = |q: f64, to: &str| json!({ "derivation": "safety_duplicate", "quantity": q, "unit": "g", "place": "Chambre froide", "to_place": to, "on_date": "2024-09-01" });
+        let too_much = s
+            .keeper
+            .post_json(
+                &format!("/api/v1/seedbank/lots/{pid}/derive"),
+                &derive(50.0, "CBN partenaire"),
+            )
+            .await;
+        assert_eq!(
+            (
+                too_much.status,
+                too_much.json()["errors"][0]["code"].as_str()
+            ),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("insufficient_stock")),
+            "{b:?}"
+        );
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots?harvest_id={}", h["id"]))
+                .await
+                .json()["total"],
+            1,
+            "{b:?}: the refused lot is not half-written"
+        );
+        let child = s
+            .keeper
+            .post_json(
+                &format!("/api/v1/seedbank/lots/{pid}/derive"),
+                &derive(2.5, "CBN partenaire"),
+            )
+            .await;
+        assert_eq!(child.status, StatusCode::CREATED, "{b:?}: {}", child.text());
+        let child = child.json();
+        assert_eq!(
+            (
+                child["code"].as_str(),
+                child["parent_id"].as_i64(),
+                child["derivation"].as_str(),
+                child["stock_seeds"].as_i64()
+            ),
+            (
+                Some("2024_0001-2"),
+                Some(pid),
+                Some("safety_duplicate"),
+                Some(500)
+            )
+        );
+        assert_eq!(child["taxa"][0]["cd_nom"], lily);
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots/{pid}"))
+                .await
+                .json()["stock_seeds"],
+            1500
+        );
+        let ledger = s
+            .keeper
+            .get(&format!("/api/v1/seedbank/lots/{pid}/movements"))
+            .await
+            .json();
+        assert_eq!(
+            (ledger[0]["purpose"].as_str(), ledger[0]["seeds"].as_i64()),
+            (Some("derived_lot"), Some(-500))
+        );
+        assert_eq!(
+            s.keeper
+                .get(&format!("/api/v1/seedbank/lots/{}/stock", child["id"]))
+                .await
+                .json(),
+            json!([{ "place": "CBN partenaire", "seeds": 500 }])
+        );
+        let bad = s.keeper.post_json(&format!("/api/v1/seedbank/lots/{pid}/derive"), &json!({ "derivation": "copy", "quantity": 1, "unit": "seeds", "place": "Chambre froide", "to_place": "X", "on_date": "2024-09-01" })).await;
+        assert_eq!(bad.json()["errors"][0]["field"], "derivation", "{b:?}");
+    }
+}

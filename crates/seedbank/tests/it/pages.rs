@@ -354,6 +354,50 @@ async fn forms_from_harvest_to_germination_metrics() {
                 .status,
             StatusCode::UNPROCESSABLE_ENTITY
         );
+        // A safety duplicate derived through the lot page: more seeds than there are is refused.
+        let derive = |q: &'static str| {
+            vec![
+                ("derivation", "safety_duplicate"),
+                ("on_date", "2025-02-01"),
+                ("place", "Chambre froide"),
+                ("to_place", "Conservatoire partenaire"),
+                ("quantity", q),
+                ("unit", "seeds"),
+            ]
+        };
+        let refused = s
+            .keeper
+            .post_form(
+                &format!("/seedbank/lots/{lid}/derive?lang=fr"),
+                &derive("5000"),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        assert!(
+            refused
+                .text()
+                .contains("Il n’y a pas autant de graines à cet endroit."),
+            "{b:?}"
+        );
+        let made = s
+            .keeper
+            .post_form(&format!("/seedbank/lots/{lid}/derive"), &derive("100"))
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{b:?}: {}", made.text());
+        let child = s.keeper.get(&location(&made)).await.text();
+        assert!(
+            child.contains("Lot 2024_0001-2")
+                && child.contains("Double de sécurité")
+                && child.contains("Conservatoire partenaire : 100 graines"),
+            "{b:?}"
+        );
+        assert!(s
+            .keeper
+            .get(&format!("/seedbank/lots/{lid}"))
+            .await
+            .text()
+            .contains("Lots dérivés"));
+
         // Someone else sees no lot and gets a 404 on this one.
         let mut other = s.app.user("other@example.org", false).await;
         assert_eq!(other.get(&lot_url).await.status, StatusCode::NOT_FOUND);
