@@ -89,7 +89,8 @@ fn range(
 
 /// Organisation in which something is created: the one named, which the user must belong to,
 /// or none (their own).
-fn org_target(
+async fn org_target(
+    p: &Platform,
     principal: &Principal,
     object: &'static str,
     org_id: Option<i64>,
@@ -103,7 +104,21 @@ fn org_target(
                 "records of the seed bank belong to an organisation: choose one you are an editor of (org_id), or ask an administrator for a permission",
             ),
             other => other.into(),
-        })
+        })?;
+    // Administrators pass any id: it must still name an organisation.
+    if let Some(org) = org_id {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1")
+            .bind(org)
+            .fetch_optional(p.db.pool())
+            .await
+            .map_err(db)?;
+        if found.is_none() {
+            let mut f = FieldError::new("org_id", "not_found");
+            f.message = format!("no organisation has the id {org}");
+            return Err(AppError::invalid(vec![f]));
+        }
+    }
+    Ok(())
 }
 
 fn target<'a>(object: &'a str, owner: Option<i64>, org: Option<i64>) -> Target<'a> {
@@ -499,7 +514,7 @@ pub async fn create_harvest(
     actor: &Actor,
     i: &HarvestInput,
 ) -> Result<Harvest, AppError> {
-    org_target(principal, "harvest", i.org_id)?;
+    org_target(p, principal, "harvest", i.org_id).await?;
     let f = parse_harvest(i)?;
     let mut tx = p.db.write().await.map_err(db)?;
     let code = match f.code {
@@ -592,7 +607,7 @@ pub async fn update_harvest(
         &target("harvest", before.owner_id, before.org_id),
     )?;
     if i.org_id.is_some() && i.org_id != before.org_id {
-        org_target(principal, "harvest", i.org_id)?;
+        org_target(p, principal, "harvest", i.org_id).await?;
     }
     let f = parse_harvest(i)?;
     let code = f
@@ -974,7 +989,7 @@ async fn insert_lot(
     conn: &mut sqlx::AnyConnection,
     i: &LotInput,
 ) -> Result<Lot, AppError> {
-    org_target(principal, "lot", i.org_id)?;
+    org_target(p, principal, "lot", i.org_id).await?;
     let f = parse_lot(i)?;
     // The harvest and the parent must be readable by the author: a lot cannot borrow the
     // provenance of data they cannot see.
@@ -1180,7 +1195,7 @@ pub async fn update_lot(
         &target("lot", before.owner_id, before.org_id),
     )?;
     if i.org_id.is_some() && i.org_id != before.org_id {
-        org_target(principal, "lot", i.org_id)?;
+        org_target(p, principal, "lot", i.org_id).await?;
     }
     if i.harvest_id != before.harvest_id || i.parent_id != before.parent_id {
         return Err(AppError::invalid(vec![FieldError::new(

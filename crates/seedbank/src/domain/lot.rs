@@ -313,7 +313,13 @@ impl Quantity {
         match self.unit {
             Unit::Seeds => Ok(self.value as i64),
             Unit::Grams => match thousand_seed_mass_g {
-                Some(tsm) if tsm > 0.0 => Ok(((self.value * 1000.0 / tsm).round() as i64).max(1)),
+                Some(tsm) if tsm > 0.0 => {
+                    let seeds = (self.value * 1000.0 / tsm).round();
+                    if seeds > 1e12 {
+                        return Err(invalid("quantity", "out_of_range", "that many seeds is beyond any seed bank"));
+                    }
+                    Ok((seeds as i64).max(1))
+                }
                 _ => Err(invalid("unit", "thousand_seed_mass_unknown", "a mass can be converted to seeds only once the lot's thousand-seed mass is known")),
             },
         }
@@ -549,6 +555,14 @@ mod tests {
         );
         assert!((thousand_seed_mass(200, 0.46).unwrap() - 2.3).abs() < 1e-12);
         assert!(thousand_seed_mass(0, 1.0).is_err());
+        assert_eq!(
+            Quantity::parse(1e9, "g")
+                .unwrap()
+                .seeds(Some(1e-6))
+                .unwrap_err()
+                .code,
+            "out_of_range"
+        );
     }
 
     #[test]

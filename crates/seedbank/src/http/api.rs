@@ -121,7 +121,8 @@ struct PageParams {
 }
 
 /// Harvests the viewer may read (their own, their organisations', or all with a grant), newest first.
-#[utoipa::path(get, path = "/api/v1/seedbank/harvests", tag = "seedbank", params(PageParams), responses((status = 200, body = Page<Harvest>)))]
+#[utoipa::path(get, path = "/api/v1/seedbank/harvests", tag = "seedbank", params(PageParams),
+    responses((status = 200, body = Page<Harvest>), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn list_harvests(
     State(p): State<Platform>,
     ViewerExt(v): ViewerExt,

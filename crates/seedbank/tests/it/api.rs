@@ -562,6 +562,22 @@ async fn rows_are_scoped_to_their_organisation() {
             s.admin.get("/api/v1/seedbank/lots").await.json()["total"],
             1
         );
+        // Administrators may write anywhere, but only in an organisation that exists.
+        let nowhere = s
+            .admin
+            .post_json(
+                "/api/v1/seedbank/harvests",
+                &json!({ "date_start": "2024-09-05", "org_id": -522 }),
+            )
+            .await;
+        assert_eq!(
+            (
+                nowhere.status,
+                nowhere.json()["errors"][0]["field"].as_str()
+            ),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("org_id")),
+            "{b:?}"
+        );
         // Only administrators load TAXREF.
         let r = s
             .keeper
