@@ -398,26 +398,6 @@ struct HarvestFields {
     remarks: String,
 }
 
-/// INSEE commune codes: 5 characters, digits, or 2A/2B then 3 digits (Corsica).
-fn insee(s: &str) -> Result<String, Invalid> {
-    let s = s.trim().to_uppercase();
-    let b = s.as_bytes();
-    let ok = b.len() == 5
-        && (b[..2].iter().all(u8::is_ascii_digit) || &s[..2] == "2A" || &s[..2] == "2B")
-        && b[2..].iter().all(u8::is_ascii_digit);
-    if ok {
-        Ok(s)
-    } else {
-        Err(Invalid {
-            field: "commune_insee",
-            code: "invalid_insee",
-            reason: format!(
-                "`{s}` is not an INSEE commune code (5 characters, e.g. 05061 or 2A004)"
-            ),
-        })
-    }
-}
-
 fn parse_harvest(i: &HarvestInput) -> Result<HarvestFields, AppError> {
     let mut e = Errors::default();
     let code = opt(&i.code).and_then(|c| e.take(HarvestCode::parse(c)));
@@ -432,7 +412,7 @@ fn parse_harvest(i: &HarvestInput) -> Result<HarvestFields, AppError> {
             );
         }
     }
-    let commune = opt(&i.commune_insee).and_then(|c| e.take(insee(c)));
+    let commune = opt(&i.commune_insee).and_then(|c| e.take(lot::insee_commune(c)));
     let lat = range(&mut e, "lat", i.lat, -90.0, 90.0);
     let lon = range(&mut e, "lon", i.lon, -180.0, 180.0);
     if lat.is_some() != lon.is_some() {

@@ -151,6 +151,25 @@ impl HarvestCode {
     }
 }
 
+/// An INSEE commune code, kept as text: 5 characters, digits, or 2A/2B then 3 digits (Corsica);
+/// leading zeros matter (`05023`).
+pub fn insee_commune(s: &str) -> Result<String, Invalid> {
+    let s = s.trim().to_uppercase();
+    let b = s.as_bytes();
+    let department = b
+        .get(..2)
+        .is_some_and(|d| d.iter().all(u8::is_ascii_digit) || d == b"2A" || d == b"2B");
+    if b.len() == 5 && department && b[2..].iter().all(u8::is_ascii_digit) {
+        Ok(s)
+    } else {
+        Err(invalid(
+            "commune_insee",
+            "invalid_insee",
+            format!("`{s}` is not an INSEE commune code (5 characters, e.g. 05023 or 2A004)"),
+        ))
+    }
+}
+
 /// A sowing's code, `SYYYY_NNNN` as the CBNA module checks it (`^S[0-9]{4}_[0-9]{4}$`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SowingCode(String);
@@ -631,6 +650,19 @@ mod tests {
         );
     }
 
+    #[test]
+    fn insee_codes() {
+        assert_eq!(insee_commune(" 05023 ").unwrap(), "05023");
+        assert_eq!(insee_commune("2a004").unwrap(), "2A004");
+        for bad in ["5023", "050230", "2C004", "0502x", "\u{7}\u{10c34}"] {
+            assert_eq!(
+                insee_commune(bad).unwrap_err().code,
+                "invalid_insee",
+                "{bad}"
+            );
+        }
+    }
+
     proptest! {
         #[test]
         fn day_round_trip(days in -50_000i64..200_000) {
@@ -644,6 +676,8 @@ mod tests {
             let _ = Day::parse("d", &s);
             let _ = HarvestCode::parse(&s);
             let _ = LotCode::parse(&s);
+            let _ = SowingCode::parse(&s);
+            let _ = insee_commune(&s);
         }
 
         #[test]
