@@ -482,6 +482,8 @@ pub fn app(p: Platform) -> Router {
         .route("/assets/{*path}", axum::routing::get(crate::html::assets::serve))
         .route_layer(axum::middleware::from_fn(tag_route))
         .fallback(fallback)
+        // A handler that panics answers a logged 500 problem instead of dropping the connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::from_fn_with_state(p.clone(), context))
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(p.config.request_timeout_secs)))
@@ -489,6 +491,11 @@ pub fn app(p: Platform) -> Router {
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(axum::middleware::from_fn(request_id))
         .with_state(p)
+}
+
+fn panicked(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err.downcast_ref::<String>().map(String::as_str).or_else(|| err.downcast_ref::<&str>().copied()).unwrap_or("a panic");
+    AppError::internal(format!("handler panicked: {what}")).into_response()
 }
 
 /// Routing happens inside the context middleware's `next`; the matched route template is handed

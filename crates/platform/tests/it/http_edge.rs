@@ -304,3 +304,42 @@ async fn nul_characters_in_pages_are_client_errors() {
         assert!(r.status.is_client_error(), "{b:?}: {}", r.status);
     }
 }
+
+/// A module whose one route panics, to see what the edge makes of it.
+struct Panicky;
+
+#[platform::module::async_trait]
+impl platform::Module for Panicky {
+    fn id(&self) -> &'static str {
+        "panicky"
+    }
+    fn nav_key(&self) -> &'static str {
+        "home.title"
+    }
+    fn migrations(&self) -> Vec<platform::db::Migration> {
+        Vec::new()
+    }
+    fn messages(&self) -> Vec<(platform::i18n::Locale, &'static str)> {
+        Vec::new()
+    }
+    fn api(&self) -> platform::module::OpenApiRouter<platform::Platform> {
+        platform::module::OpenApiRouter::new()
+    }
+    fn pages(&self) -> platform::module::Router<platform::Platform> {
+        platform::module::Router::new().route("/", axum::routing::get(|| async { panic!("a bug") as &'static str }))
+    }
+    fn permissions(&self) -> Vec<platform::access::ObjectDecl> {
+        Vec::new()
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_a_500_problem() {
+    let app = TestApp::new(Backend::Sqlite, vec![std::sync::Arc::new(Panicky)]).await;
+    let mut c = app.client();
+    let r = c.request(Method::GET, "/panicky", Some("application/json"), Vec::new()).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.problem_code(), "internal");
+    // The server goes on answering.
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+}
