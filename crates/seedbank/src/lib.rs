@@ -17,6 +17,7 @@ pub struct Seedbank;
 const MIGRATIONS: &[Migration] = &[
     platform::migration!(1, "0001_seedbank"),
     platform::migration!(2, "0002_sowings"),
+    platform::migration!(3, "0003_readings"),
 ];
 
 #[platform::module::async_trait]

@@ -2460,6 +2460,8 @@ pub enum DueReason {
     NoTest,
     /// Fewer seeds in stock than the threshold.
     LowStock,
+    /// The latest humidity reading of a place says the seeds must be dried again.
+    DryAgain,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -2506,6 +2508,9 @@ pub async fn schedule(
         if l.stock_seeds < min_seeds {
             out.push(due(DueReason::LowStock, today));
         }
+        if let Some(since) = to_dry(p, l.id).await? {
+            out.push(due(DueReason::DryAgain, since));
+        }
         if l.material_type != MaterialType::Seed.id() {
             continue;
         }
@@ -2535,4 +2540,144 @@ pub async fn schedule(
     }
     out.sort_by(|a, b| (&a.due, a.reason, &a.lot_code).cmp(&(&b.due, b.reason, &b.lot_code)));
     Ok(out)
+}
+
+// ---------------------------------------------------------------- storage monitoring
+
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingInput {
+    /// `erh` (equilibrium relative humidity, %), `aw` (water activity, 0–1), `indicator` (silica
+    /// gel: 0 its dry colour, 1 saturated) or `temperature` (°C).
+    pub kind: String,
+    pub value: f64,
+    /// `YYYY-MM-DD`.
+    pub on_date: String,
+    pub place: String,
+    #[serde(default)]
+    pub remarks: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Reading {
+    pub id: i64,
+    pub lot_id: i64,
+    pub on_date: String,
+    pub place: String,
+    pub kind: String,
+    pub value: f64,
+    /// Above 30 % eRH (aw 0.30) or a saturated indicator: the seeds must be dried again.
+    pub dry_again: bool,
+    pub remarks: String,
+    pub actor_label: String,
+}
+
+fn reading_row(r: &AnyRow) -> Reading {
+    let kind: String = r.get(4);
+    let value: f64 = r.get(5);
+    let dry_again = lot::ReadingKind::parse(&kind)
+        .ok()
+        .and_then(|k| lot::reading(k, value).ok())
+        .unwrap_or(false);
+    Reading {
+        id: r.get(0),
+        lot_id: r.get(1),
+        on_date: r.get(2),
+        place: r.get(3),
+        kind,
+        value,
+        dry_again,
+        remarks: r.get(6),
+        actor_label: r.get(7),
+    }
+}
+
+const READING_COLS: &str = "id, lot_id, on_date, place, kind, value, remarks, actor_label";
+
+/// A lot's storage readings, newest first.
+pub async fn readings(p: &Platform, lot: i64) -> Result<Vec<Reading>, AppError> {
+    Ok(sqlx::query(&format!("SELECT {READING_COLS} FROM seedbank_readings WHERE lot_id = $1 ORDER BY on_date DESC, id DESC"))
+        .bind(lot)
+        .fetch_all(p.db.pool())
+        .await
+        .map_err(db)?
+        .iter()
+        .map(reading_row)
+        .collect())
+}
+
+pub async fn add_reading(
+    p: &Platform,
+    principal: &Principal,
+    actor: &Actor,
+    lot_id: i64,
+    i: &ReadingInput,
+) -> Result<Reading, AppError> {
+    let l = get_lot(p, principal, lot_id).await?;
+    principal.authorize(Action::Update, &target("lot", l.owner_id, l.org_id))?;
+    let mut e = Errors::default();
+    let kind = e.take(lot::ReadingKind::parse(&i.kind));
+    if let Some(k) = kind {
+        e.take(lot::reading(k, i.value));
+    }
+    let day = e.take(Day::parse("on_date", &i.on_date));
+    let place = text(&mut e, "place", &i.place, 120);
+    if place.is_empty() {
+        e.push("place", "required", "say where the reading was taken");
+    }
+    let remarks = text(&mut e, "remarks", &i.remarks, 2000);
+    e.done()?;
+    let now = p.clock.now_ms();
+    let mut tx = p.db.write().await.map_err(db)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO seedbank_readings (lot_id, on_date, place, kind, value, remarks, actor_id, actor_label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(lot_id)
+    .bind(day.expect("checked").iso())
+    .bind(&place)
+    .bind(kind.expect("checked").id())
+    .bind(i.value)
+    .bind(&remarks)
+    .bind(actor.user_id)
+    .bind(&actor.label)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(db)?;
+    let r = reading_row(
+        &sqlx::query(&format!(
+            "SELECT {READING_COLS} FROM seedbank_readings WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await
+        .map_err(db)?,
+    );
+    audit::record(
+        tx.conn(),
+        now,
+        actor,
+        change("reading", id, "create", None, snapshot(&r)),
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(r)
+}
+
+/// The latest humidity reading of each place of a lot that says the seeds must be dried again.
+async fn to_dry(p: &Platform, lot: i64) -> Result<Option<Day>, AppError> {
+    let mut latest: std::collections::HashMap<String, Reading> = std::collections::HashMap::new();
+    for r in readings(p, lot)
+        .await?
+        .into_iter()
+        .filter(|r| r.kind != lot::ReadingKind::Temperature.id())
+    {
+        latest.entry(r.place.clone()).or_insert(r);
+    }
+    Ok(latest
+        .values()
+        .filter(|r| r.dry_again)
+        .filter_map(|r| Day::parse("on_date", &r.on_date).ok())
+        .min())
 }

@@ -288,6 +288,45 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Storage monitoring readings: equilibrium relative humidity (%), water activity (0–1), a
+    /// silica-gel humidity indicator (0 its dry colour, 1 its saturated colour), temperature (°C).
+    ReadingKind, "kind", "invalid_choice" { Erh = "erh", WaterActivity = "aw", Indicator = "indicator", Temperature = "temperature" }
+);
+
+/// Seeds are dried to 10–25 % equilibrium relative humidity for storage (FAO Genebank Standards,
+/// 2014); above 30 % (our threshold, aw 0.30) or a saturated indicator, they must be dried again.
+pub const DRY_AGAIN_ERH: f64 = 30.0;
+
+/// A reading's value, checked for its kind; says whether the seeds must be dried again.
+pub fn reading(kind: ReadingKind, value: f64) -> Result<bool, Invalid> {
+    let (low, high) = match kind {
+        ReadingKind::Erh => (0.0, 100.0),
+        ReadingKind::WaterActivity | ReadingKind::Indicator => (0.0, 1.0),
+        ReadingKind::Temperature => (-200.0, 60.0),
+    };
+    if !value.is_finite() || value < low || value > high {
+        return Err(invalid(
+            "value",
+            "out_of_range",
+            format!("a {} reading lies between {low} and {high}", kind.id()),
+        ));
+    }
+    if kind == ReadingKind::Indicator && value != 0.0 && value != 1.0 {
+        return Err(invalid(
+            "value",
+            "out_of_range",
+            "an indicator is read as 0 (dry colour) or 1 (saturated colour)",
+        ));
+    }
+    Ok(match kind {
+        ReadingKind::Erh => value > DRY_AGAIN_ERH,
+        ReadingKind::WaterActivity => value > DRY_AGAIN_ERH / 100.0,
+        ReadingKind::Indicator => value == 1.0,
+        ReadingKind::Temperature => false,
+    })
+}
+
+vocabulary!(
     /// A quantity's unit: counted seeds, or a mass converted through the thousand-seed mass.
     Unit, "unit", "invalid_choice" { Seeds = "seeds", Grams = "g" }
 );
@@ -598,6 +637,25 @@ mod tests {
         );
         assert_eq!(d("2024-02-29").add_years(1).iso(), "2025-02-28");
         assert_eq!(d("2024-02-29").add_years(4).iso(), "2028-02-29");
+    }
+
+    #[test]
+    fn readings() {
+        assert_eq!(reading(ReadingKind::Erh, 18.0), Ok(false));
+        assert_eq!(reading(ReadingKind::Erh, 35.0), Ok(true));
+        assert_eq!(reading(ReadingKind::WaterActivity, 0.31), Ok(true));
+        assert_eq!(reading(ReadingKind::WaterActivity, 0.2), Ok(false));
+        assert_eq!(reading(ReadingKind::Indicator, 1.0), Ok(true));
+        assert_eq!(
+            reading(ReadingKind::Indicator, 0.5).unwrap_err().code,
+            "out_of_range"
+        );
+        assert_eq!(
+            reading(ReadingKind::WaterActivity, 1.5).unwrap_err().code,
+            "out_of_range"
+        );
+        assert_eq!(reading(ReadingKind::Temperature, -19.5), Ok(false));
+        assert!(reading(ReadingKind::Erh, f64::NAN).is_err());
     }
 
     #[test]

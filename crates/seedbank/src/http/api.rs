@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 
 use crate::service::{
     self, ConstantsInput, CountInput, DeriveInput, Due, Forecast, Harvest, HarvestInput, Lot,
-    LotFilter, LotInput, Movement, MovementInput, NoForecast, PlaceStock, TaxonOut, TaxrefImport,
-    Test, TestInput,
+    LotFilter, LotInput, Movement, MovementInput, NoForecast, PlaceStock, Reading, ReadingInput,
+    TaxonOut, TaxrefImport, Test, TestInput,
 };
 
 pub fn router() -> OpenApiRouter<Platform> {
@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<Platform> {
         .routes(routes!(derive_lot))
         .routes(routes!(list_movements, add_movement))
         .routes(routes!(stock))
+        .routes(routes!(list_readings, add_reading))
         .routes(routes!(list_tests, create_test))
         .routes(routes!(forecast))
         .routes(routes!(get_test))
@@ -303,6 +304,34 @@ async fn add_movement(
     Ok((
         StatusCode::CREATED,
         Json(service::add_movement(&p, &v.principal, &v.actor(), id, &i).await?),
+    ))
+}
+
+/// The lot's storage readings (humidity, water activity, indicator, temperature), newest first.
+#[utoipa::path(get, path = "/api/v1/seedbank/lots/{id}/readings", tag = "seedbank", params(("id" = i64, Path)),
+    responses((status = 200, body = [Reading]), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn list_readings(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Reading>>> {
+    service::get_lot(&p, &v.principal, id).await?;
+    Ok(Json(service::readings(&p, id).await?))
+}
+
+/// Records a storage reading; `dry_again` in the answer (and the to-do list) says when the seeds
+/// must be dried again (above 30 % eRH, aw 0.30, or a saturated indicator).
+#[utoipa::path(post, path = "/api/v1/seedbank/lots/{id}/readings", tag = "seedbank", params(("id" = i64, Path)), request_body = ReadingInput,
+    responses((status = 201, body = Reading), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn add_reading(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(i): ApiJson<ReadingInput>,
+) -> ApiResult<(StatusCode, Json<Reading>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(service::add_reading(&p, &v.principal, &v.actor(), id, &i).await?),
     ))
 }
 

@@ -38,6 +38,7 @@ pub fn router() -> Router<Platform> {
         .route("/lots/{id}/movements", axum::routing::post(add_movement))
         .route("/lots/{id}/tests", axum::routing::post(add_test))
         .route("/lots/{id}/derive", axum::routing::post(derive_lot))
+        .route("/lots/{id}/readings", axum::routing::post(add_reading))
         .route("/tests/{id}", get(test_page).post(save_counts))
         .route("/schedule", get(schedule))
         .route("/taxa", get(taxa))
@@ -898,6 +899,22 @@ struct LotPage<'a> {
     d_errors: FormErrors,
     derivations: Vec<(&'static str, String)>,
     children: Vec<Lot>,
+    readings: Vec<service::Reading>,
+    rf: ReadingForm,
+    r_errors: FormErrors,
+    reading_kinds: Vec<(&'static str, String)>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct ReadingForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    on_date: String,
+    #[serde(default)]
+    place: String,
 }
 
 /// A form of the lot page sent back with its errors.
@@ -906,6 +923,7 @@ enum Posted {
     Movement(MovementForm, AppError),
     Test(TestForm, AppError),
     Derive(DeriveForm, AppError),
+    Reading(ReadingForm, AppError),
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -938,17 +956,19 @@ async fn render_lot(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let (mut mf, mut tf, mut df) = (
+    let (mut mf, mut tf, mut df, mut rf) = (
         MovementForm::default(),
         TestForm::default(),
         DeriveForm::default(),
+        ReadingForm::default(),
     );
-    let (mut m_errors, mut t_errors, mut d_errors) = (None, None, None);
+    let (mut m_errors, mut t_errors, mut d_errors, mut r_errors) = (None, None, None, None);
     match posted {
         Posted::Nothing => {}
         Posted::Movement(f, e) => (mf, m_errors) = (f, Some(e)),
         Posted::Test(f, e) => (tf, t_errors) = (f, Some(e)),
         Posted::Derive(f, e) => (df, d_errors) = (f, Some(e)),
+        Posted::Reading(f, e) => (rf, r_errors) = (f, Some(e)),
     }
     let r = async {
         let l = service::get_lot(p, &v.principal, id).await?;
@@ -988,6 +1008,17 @@ async fn render_lot(
             df
         };
         let children = service::children(p, &v.principal, id).await?;
+        let readings = service::readings(p, id).await?;
+        let r_errors = r_errors.map(|e| form_errors(&ctx, &e)).unwrap_or_default();
+        let rf = if rf.kind.is_empty() {
+            ReadingForm {
+                kind: "erh".into(),
+                on_date: service::today(p).iso(),
+                ..rf
+            }
+        } else {
+            rf
+        };
         let tf = if tf.kind.is_empty() {
             TestForm {
                 kind: "germination".into(),
@@ -1036,6 +1067,14 @@ async fn render_lot(
                 df,
                 d_errors,
                 children,
+                reading_kinds: choices(
+                    &ctx,
+                    "seedbank.reading",
+                    crate::domain::lot::ReadingKind::ALL.iter().map(|k| k.id()),
+                ),
+                readings,
+                rf,
+                r_errors,
                 ctx,
                 l,
                 places,
@@ -1725,6 +1764,7 @@ async fn schedule(
                         service::DueReason::Retest => "retest",
                         service::DueReason::NoTest => "no_test",
                         service::DueReason::LowStock => "low_stock",
+                        service::DueReason::DryAgain => "dry_again",
                     },
                 );
                 (d, reason)
@@ -1778,6 +1818,46 @@ async fn derive_lot(
         )),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             render_lot(&p, &v, id, None, Posted::Derive(f, e)).await
+        }
+        Err(e) => error_page(&p, Some(&v), v.locale, e),
+    }
+}
+
+async fn add_reading(
+    State(p): State<Platform>,
+    ViewerExt(v): ViewerExt,
+    Path(id): Path<i64>,
+    Form(f): Form<ReadingForm>,
+) -> Response {
+    if v.user.is_none() {
+        return login_first(&format!("/seedbank/lots/{id}"));
+    }
+    let mut e = Vec::new();
+    let value = number(&mut e, "value", &f.value);
+    if value.is_none() && e.is_empty() {
+        e.push(platform::error::FieldError::new("value", "required"));
+    }
+    let r = match checked(e, ()) {
+        Ok(()) => {
+            let i = service::ReadingInput {
+                kind: f.kind.clone(),
+                value: value.unwrap_or(0.0),
+                on_date: f.on_date.clone(),
+                place: f.place.clone(),
+                remarks: String::new(),
+            };
+            service::add_reading(&p, &v.principal, &v.actor(), id, &i)
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(()) => see_other(&format!(
+            "/seedbank/lots/{id}?notice=notice.seedbank.reading_added#storage-h"
+        )),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            render_lot(&p, &v, id, None, Posted::Reading(f, e)).await
         }
         Err(e) => error_page(&p, Some(&v), v.locale, e),
     }

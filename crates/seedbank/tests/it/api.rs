@@ -856,3 +856,76 @@ async fn a_lot_derives_from_another_with_its_seeds() {
         assert_eq!(bad.json()["errors"][0]["field"], "derivation", "{b:?}");
     }
 }
+
+#[tokio::test]
+async fn storage_readings_say_when_to_dry_again() {
+    for b in backends() {
+        let mut s = bank(b).await;
+        let lily = cd_nom(&mut s.keeper, "Lilium martagon").await;
+        let l = s.keeper.post_json("/api/v1/seedbank/lots", &json!({ "code": "HUM-1", "material_type": "seed", "taxa": [lily], "org_id": s.org })).await.json();
+        let url = format!("/api/v1/seedbank/lots/{}/readings", l["id"]);
+        let bad = s
+            .keeper
+            .post_json(
+                &url,
+                &json!({ "kind": "aw", "value": 1.5, "on_date": "2025-13-01", "place": "" }),
+            )
+            .await;
+        let fields: Vec<String> = bad.json()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(fields, ["value", "on_date", "place"], "{b:?}");
+        let ok = s.keeper.post_json(&url, &json!({ "kind": "erh", "value": 18.0, "on_date": "2025-01-01", "place": "Chambre froide" })).await;
+        assert_eq!(
+            (ok.status, ok.json()["dry_again"].as_bool()),
+            (StatusCode::CREATED, Some(false)),
+            "{b:?}: {}",
+            ok.text()
+        );
+        let due = |c: serde_json::Value| {
+            c.as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["reason"] == "dry_again")
+                .count()
+        };
+        assert_eq!(
+            due(s
+                .keeper
+                .get("/api/v1/seedbank/schedule?min_seeds=0")
+                .await
+                .json()),
+            0
+        );
+        // The silica gel has turned: the seeds at that place must be dried again.
+        let wet = s.keeper.post_json(&url, &json!({ "kind": "indicator", "value": 1, "on_date": "2025-06-01", "place": "Chambre froide" })).await.json();
+        assert_eq!(wet["dry_again"], true);
+        assert_eq!(
+            due(s
+                .keeper
+                .get("/api/v1/seedbank/schedule?min_seeds=0")
+                .await
+                .json()),
+            1,
+            "{b:?}"
+        );
+        // A later dry reading at the same place clears it; temperatures do not count.
+        s.keeper.post_json(&url, &json!({ "kind": "aw", "value": 0.2, "on_date": "2025-07-01", "place": "Chambre froide" })).await;
+        s.keeper.post_json(&url, &json!({ "kind": "temperature", "value": -19.0, "on_date": "2025-08-01", "place": "Chambre froide" })).await;
+        assert_eq!(
+            due(s
+                .keeper
+                .get("/api/v1/seedbank/schedule?min_seeds=0")
+                .await
+                .json()),
+            0,
+            "{b:?}"
+        );
+        assert_eq!(s.keeper.get(&url).await.json().as_array().unwrap().len(), 4);
+        let mut other = s.app.user("other@example.org", false).await;
+        assert_eq!(other.get(&url).await.status, StatusCode::NOT_FOUND);
+    }
+}

@@ -354,6 +354,47 @@ async fn forms_from_harvest_to_germination_metrics() {
                 .status,
             StatusCode::UNPROCESSABLE_ENTITY
         );
+        // A storage reading through the lot page: a water activity above 1 is refused in French.
+        let bad = s
+            .keeper
+            .post_form(
+                &format!("/seedbank/lots/{lid}/readings?lang=fr"),
+                &[
+                    ("kind", "aw"),
+                    ("value", "1,4"),
+                    ("on_date", "2025-02-01"),
+                    ("place", "Chambre froide"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        assert!(
+            bad.text()
+                .contains("id=\"value-error\">Cette valeur est hors des limites permises."),
+            "{b:?}"
+        );
+        let wet = s
+            .keeper
+            .post_form(
+                &format!("/seedbank/lots/{lid}/readings"),
+                &[
+                    ("kind", "erh"),
+                    ("value", "35"),
+                    ("on_date", "2025-02-01"),
+                    ("place", "Chambre froide"),
+                ],
+            )
+            .await;
+        assert_eq!(wet.status, StatusCode::SEE_OTHER, "{b:?}: {}", wet.text());
+        assert!(
+            s.keeper
+                .get(&format!("/seedbank/lots/{lid}"))
+                .await
+                .text()
+                .contains("<strong>À sécher de nouveau</strong>"),
+            "{b:?}"
+        );
+
         // A safety duplicate derived through the lot page: more seeds than there are is refused.
         let derive = |q: &'static str| {
             vec![
