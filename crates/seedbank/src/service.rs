@@ -171,7 +171,7 @@ fn taxon(r: &AnyRow) -> TaxonOut {
 pub async fn search_taxa(p: &Platform, q: &str, limit: i64) -> Result<Vec<TaxonOut>, AppError> {
     let words: Vec<String> = platform::search::fold(q)
         .split_whitespace()
-        .map(|w| w.replace(['%', '_'], ""))
+        .map(|w| w.replace(['%', '_', '\\'], ""))
         .filter(|w| !w.is_empty())
         .take(6)
         .collect();
@@ -1275,7 +1275,7 @@ pub async fn list_lots(
             .map(platform::search::fold)
             .unwrap_or_default()
             .split_whitespace()
-            .map(|w| w.replace(['%', '_', '\''], ""))
+            .map(|w| w.replace(['%', '_', '\'', '\\'], ""))
             .filter(|w| !w.is_empty())
             .take(6)
             .collect();

@@ -629,6 +629,25 @@ async fn synonyms_resolve_to_their_valid_name() {
             .json();
         assert_eq!(valid["cd_nom"], valid["cd_ref"]);
         assert_eq!(synonym["nom_valide"], valid["nom_valide"], "{b:?}");
+        // Wildcards, quotes and backslashes typed in the words are dropped, never read as LIKE syntax.
+        for q in ["gentiana%5C", "%25_%5C", "o%27brien"] {
+            assert_eq!(
+                s.keeper
+                    .get(&format!("/api/v1/seedbank/taxa?q={q}"))
+                    .await
+                    .status,
+                StatusCode::OK,
+                "{b:?} {q}"
+            );
+            assert_eq!(
+                s.keeper
+                    .get(&format!("/api/v1/seedbank/lots?q={q}"))
+                    .await
+                    .status,
+                StatusCode::OK,
+                "{b:?} {q}"
+            );
+        }
         // A lot recorded under the synonym is found under the valid name.
         let lot = s
             .keeper
